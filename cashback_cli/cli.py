@@ -1,0 +1,554 @@
+"""The `cashback` command: options in, one call to the core, rendered results out.
+
+Problems in the input are collected by the loaders and the evaluation; this module alone
+turns them into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from typing import IO, Annotated
+
+import typer
+
+from . import __version__
+from .evaluation import Evaluation
+from .loaders import STDIN, LoadOptions, is_json_document, read_disputes, read_orders
+from .money import format_money
+from .parsing import parse_amount, parse_currency, parse_date, parse_rate
+from .problems import FieldError, InputError, Problem
+from .records import Dispute, Order, OrderResult, Policy
+from .render import (
+    order_object,
+    write_csv_report,
+    write_csv_summary,
+    write_json_object,
+    write_json_report,
+    write_json_summary,
+)
+from .rules import RuleError, evaluate_order
+
+EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+SHOWN_PROBLEMS = 20
+FAR_FUTURE = date(2199, 12, 31)
+
+app = typer.Typer(
+    name="cashback",
+    help=(
+        "What happens to your cashback if you open a dispute: pending, confirmed and "
+        "cancelled cashback from your orders and disputes.\n\n"
+        "Example: cashback status examples/orders.csv --disputes examples/disputes.csv"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class DisputeFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Rounding(StrEnum):
+    half_up = "half-up"
+    half_even = "half-even"
+    down = "down"
+
+
+# --- shared options ------------------------------------------------------------------------
+
+DisputesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--disputes",
+        "-d",
+        metavar="FILE",
+        help="Disputes file (CSV, JSON or JSON Lines; - for stdin). May be repeated.",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Evaluate as of this date. [default: today]")
+]
+HoldOpt = Annotated[
+    int,
+    typer.Option("--hold-days", min=0, max=3650, help="Hold period in days, when an order does not set one."),
+]
+RateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rate", metavar="PCT", help="Cashback rate in percent, for orders without one (5, 5%, 4,5)."
+    ),
+]
+CurrencyOpt = Annotated[
+    str, typer.Option("--currency", metavar="CODE", help="Currency of orders that do not name one.")
+]
+RoundingOpt = Annotated[
+    Rounding, typer.Option("--rounding", help="How figures are rounded to the currency's minor unit.")
+]
+EncodingOpt = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of the input files (cp1251 for Russian Excel).")
+]
+DayFirstOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--dayfirst/--monthfirst",
+        help="Read slashed dates as dd/mm/yyyy or as mm/dd/yyyy. [default: refuse ambiguous ones]",
+    ),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="FIELD=HEADER",
+        help="Read FIELD from the column HEADER, e.g. --map amount='Total paid'.",
+    ),
+]
+SkipOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Report the valid rows and list the skipped ones on stderr, instead of stopping.",
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cashback {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """What happens to your cashback if you open a dispute."""
+
+
+# --- errors at the edge --------------------------------------------------------------------
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"cashback: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS) -> None:
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        typer.echo(problem.message(), err=True)
+    if len(problems) > len(shown):
+        typer.echo(f"… and {len(problems) - len(shown)} more (cashback validate lists them all)", err=True)
+
+
+def _stop_on_problems(problems: list[Problem]) -> None:
+    if problems:
+        _report_problems(problems)
+        count = len(problems)
+        raise _fail(
+            f"{count} problem{'s' if count > 1 else ''} in the input; nothing reported "
+            "(--skip-invalid reports the valid rows)",
+            EXIT_DATA,
+        )
+
+
+def _option_value(parse, text: str, option: str):
+    try:
+        return parse(text)
+    except FieldError as error:
+        raise typer.BadParameter(f"got {text!r}, expected {error.expected}", param_hint=option) from None
+
+
+def _as_of(text: str | None) -> date:
+    return date.today() if text is None else _option_value(parse_date, text, "--as-of")
+
+
+def _policy(hold_days: int, rate: str | None, currency: str, rounding: Rounding) -> Policy:
+    return Policy(
+        hold_days=hold_days,
+        rate=None if rate is None else _option_value(parse_rate, rate, "--rate"),
+        currency=_option_value(parse_currency, currency, "--currency"),
+        rounding=rounding.value,
+    )
+
+
+def _load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None) -> LoadOptions:
+    field_map = {}
+    for entry in mapping or ():
+        field, sep, header = entry.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise typer.BadParameter(f"got {entry!r}, expected FIELD=HEADER", param_hint="--map")
+        field_map[field.strip()] = header.strip()
+    return LoadOptions(encoding=encoding, dayfirst=dayfirst, field_map=field_map)
+
+
+def _load_disputes(
+    orders: str, disputes: list[str] | None, options: LoadOptions
+) -> tuple[list[Dispute], list[Problem]]:
+    """Disputes from --disputes files and from an orders file that is one JSON document."""
+    sources = list(disputes or ())
+    if is_json_document(orders, options):
+        sources.insert(0, orders)
+    found: list[Dispute] = []
+    problems: list[Problem] = []
+    for path in sources:
+        for item in read_disputes(path, options):
+            (problems if isinstance(item, Problem) else found).append(item)
+    return found, problems
+
+
+@contextmanager
+def _report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
+    """Where a report is written: kept aside until complete, then moved into place at once.
+
+    Nothing reaches stdout or the output file unless the whole report was made, so a failed
+    run never leaves half a report behind.
+    """
+    if output is not None:
+        target = os.path.abspath(output)
+        for path in inputs:
+            if path != STDIN and os.path.exists(path) and os.path.abspath(path) == target:
+                raise _fail(f"--output {output} is one of the input files; choose another name", EXIT_USAGE)
+        folder = os.path.dirname(target)
+        try:
+            handle = tempfile.NamedTemporaryFile(
+                "w",
+                encoding="utf-8",
+                newline="",
+                dir=folder,
+                prefix=".cashback-",
+                suffix=".tmp",
+                delete=False,
+            )
+        except OSError as error:
+            raise _fail(f"--output {output}: cannot write there ({error.strerror})", EXIT_USAGE) from None
+        try:
+            with handle:
+                yield handle
+            os.replace(handle.name, target)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+        return
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8", newline="") as spool:
+        yield spool
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout)
+        sys.stdout.flush()
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _future_warning(evaluation: Evaluation) -> None:
+    count = evaluation.left_out_future
+    if count:
+        orders = "order" if count == 1 else "orders"
+        _warn(f"{count} {orders} dated after {evaluation.as_of.isoformat()} left out of the report")
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+@app.command()
+def status(
+    orders: Annotated[
+        str, typer.Argument(metavar="ORDERS", help="Orders file (CSV, JSON or JSON Lines; - for stdin).")
+    ],
+    disputes: DisputesOpt = None,
+    as_of: AsOfOpt = None,
+    hold_days: HoldOpt = 15,
+    rate: RateOpt = None,
+    currency: CurrencyOpt = "USD",
+    rounding: RoundingOpt = Rounding.half_up,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
+    ] = Format.table,
+    summary: Annotated[bool, typer.Option("--summary", help="Print the totals per currency alone.")] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Order rows shown in a table (json and csv show all).")
+    ] = 50,
+    encoding: EncodingOpt = "utf-8",
+    dayfirst: DayFirstOpt = None,
+    mapping: MapOpt = None,
+    skip_invalid: SkipOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Pending, confirmed and cancelled cashback of every order, with totals per currency.
+
+    Example: cashback status examples/orders.csv --disputes examples/disputes.csv --as-of 2026-11-24
+
+    Example: cashback status examples/orders.csv -d examples/disputes.csv --summary --format json
+    """
+    options = _load_options(encoding, dayfirst, mapping)
+    policy = _policy(hold_days, rate, currency, rounding)
+    day = _as_of(as_of)
+    try:
+        found, problems = _load_disputes(orders, disputes, options)
+        evaluation = Evaluation(found, day, lambda order: policy)
+        evaluation.problems.extend(problems)
+        results = evaluation.results(read_orders(orders, options))
+        inputs = [orders, *(disputes or ())]
+        if format is Format.table:
+            _status_tables(results, evaluation, policy, summary, limit, skip_invalid, output, inputs)
+            return
+        with _report_sink(output, inputs) as out:
+            _status_data(out, format, results, evaluation, policy, summary)
+            _check_problems(evaluation, skip_invalid)
+    except InputError as error:
+        raise _fail(str(error), EXIT_USAGE) from None
+    _future_warning(evaluation)
+
+
+def _check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
+    if not skip_invalid:
+        _stop_on_problems(evaluation.problems)
+    elif evaluation.problems:
+        _report_problems(evaluation.problems)
+        _warn(f"{len(evaluation.problems)} problem(s) skipped: the report is partial")
+
+
+def _status_data(out, format: Format, results, evaluation: Evaluation, policy: Policy, summary: bool) -> None:
+    if summary:
+        for _ in results:
+            pass
+        extra = {"partial": True} if evaluation.problems else None
+        if format is Format.json:
+            write_json_summary(out, evaluation.as_of, evaluation.totals, extra)
+        else:
+            write_csv_summary(out, evaluation.totals)
+    elif format is Format.json:
+        write_json_report(
+            out, evaluation.as_of, results, evaluation.totals, policy.rounding, _PartialFlag(evaluation)
+        )
+    else:
+        write_csv_report(out, results, policy.rounding)
+
+
+class _PartialFlag(dict):
+    """{"partial": true} when rows were skipped; read only after every row has been written."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        super().__init__()
+        self._evaluation = evaluation
+
+    def items(self):
+        return [("partial", True)] if self._evaluation.problems else []
+
+
+def _status_tables(
+    results,
+    evaluation: Evaluation,
+    policy: Policy,
+    summary: bool,
+    limit: int,
+    skip_invalid: bool,
+    output: str | None,
+    inputs: list[str],
+) -> None:
+    from .tables import make_console, orders_table, totals_table
+
+    table, left_out = orders_table(results, policy.rounding, limit=0 if summary else limit)
+    _check_problems(evaluation, skip_invalid)
+    with _report_sink(output, inputs) as out:
+        console = make_console(out if output else None)
+        title = f"as of {evaluation.as_of.isoformat()}" + (" (partial)" if evaluation.problems else "")
+        if not summary:
+            table.title = f"Orders {title}"
+            console.print(table)
+            if left_out:
+                console.print(f"… {left_out} more orders not shown (--limit, or --format json/csv for all)")
+        totals = totals_table(evaluation.totals)
+        totals.title = f"Totals {title}"
+        console.print(totals)
+    _future_warning(evaluation)
+
+
+# --- dispute -------------------------------------------------------------------------------
+
+
+@app.command()
+def dispute(
+    order_id: Annotated[
+        str | None, typer.Argument(metavar="[ORDER_ID]", help="Order to explain (with --orders).")
+    ] = None,
+    orders: Annotated[
+        str | None, typer.Option("--orders", metavar="FILE", help="Orders file holding ORDER_ID.")
+    ] = None,
+    disputes: DisputesOpt = None,
+    amount: Annotated[str | None, typer.Option("--amount", help="What-if: the order amount.")] = None,
+    refund: Annotated[
+        str | None,
+        typer.Option("--refund", help="What-if: the refund the dispute ends with (0: dispute lost)."),
+    ] = None,
+    ordered_at: Annotated[
+        str | None,
+        typer.Option("--ordered-at", metavar="DATE", help="What-if: order date. [default: the as-of date]"),
+    ] = None,
+    as_of: AsOfOpt = None,
+    hold_days: HoldOpt = 15,
+    rate: RateOpt = None,
+    currency: CurrencyOpt = "USD",
+    rounding: RoundingOpt = Rounding.half_up,
+    format: Annotated[
+        DisputeFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = DisputeFormat.table,
+    encoding: EncodingOpt = "utf-8",
+    dayfirst: DayFirstOpt = None,
+    mapping: MapOpt = None,
+) -> None:
+    """One order's cashback and the steps that led to it; or what a dispute would do (what-if).
+
+    Example: cashback dispute A1004 --orders examples/orders.csv --disputes examples/disputes.csv --as-of 2026-11-24
+
+    Example (what-if, no files): cashback dispute --amount 100 --refund 40 --rate 5
+    """
+    policy = _policy(hold_days, rate, currency, rounding)
+    day = _as_of(as_of)
+    if order_id is not None:
+        if orders is None:
+            raise _fail(
+                "ORDER_ID needs --orders FILE (or leave it out and use --amount for a what-if)", EXIT_USAGE
+            )
+        if amount is not None or refund is not None:
+            raise _fail("--amount and --refund are for a what-if without ORDER_ID", EXIT_USAGE)
+        options = _load_options(encoding, dayfirst, mapping)
+        result = _find_order(order_id, orders, disputes, options, day, policy)
+        _print_dispute(result, None, format, policy, f"Order {order_id}")
+    elif amount is not None:
+        with_refund, without = _what_if(amount, refund or "0", ordered_at, day, policy)
+        _print_dispute(with_refund, without, format, policy, "What if")
+    else:
+        raise _fail(
+            "give ORDER_ID with --orders FILE, or --amount (and --refund, --rate) for a what-if", EXIT_USAGE
+        )
+
+
+def _find_order(order_id, orders, disputes, options, day, policy) -> OrderResult:
+    try:
+        found, problems = _load_disputes(orders, disputes, options)
+        evaluation = Evaluation(found, day, lambda order: policy)
+        evaluation.problems.extend(problems)
+        result = evaluation.find(read_orders(orders, options), order_id)
+    except InputError as error:
+        raise _fail(str(error), EXIT_USAGE) from None
+    _stop_on_problems(evaluation.problems)
+    if result is None:
+        if order_id in evaluation._seen:
+            raise _fail(
+                f"order {order_id} is dated after {day.isoformat()}; try a later --as-of", EXIT_NOT_FOUND
+            )
+        raise _fail(f"order {order_id} not found in {orders}", EXIT_NOT_FOUND)
+    return result
+
+
+def _what_if(amount_text, refund_text, ordered_at, day, policy) -> tuple[OrderResult, OrderResult]:
+    if policy.rate is None:
+        raise _fail("a what-if needs --rate PCT (the store's cashback rate)", EXIT_USAGE)
+    amount, written = _option_value(parse_amount, amount_text, "--amount")
+    refund, _ = _option_value(parse_amount, refund_text, "--refund")
+    if amount == 0:
+        raise typer.BadParameter("expected an amount greater than 0", param_hint="--amount")
+    if refund > amount:
+        raise typer.BadParameter(
+            f"a refund of {refund} is more than the order amount {amount}", param_hint="--refund"
+        )
+    order_day = day if ordered_at is None else _option_value(parse_date, ordered_at, "--ordered-at")
+    if order_day > day:
+        raise typer.BadParameter("expected a date on or before the as-of date", param_hint="--ordered-at")
+    order = Order(order_id=None, ordered_at=order_day, amount=amount, currency=written)  # type: ignore[arg-type]
+    claim = Dispute(order_id=None, opened_at=day, resolved_at=day, refund_amount=refund)  # type: ignore[arg-type]
+    try:
+        return evaluate_order(order, [claim], day, policy), evaluate_order(order, [], day, policy)
+    except RuleError as error:
+        raise _fail(f"{error.field}: expected {error.expected}", EXIT_USAGE) from None
+
+
+def _print_dispute(
+    result: OrderResult, without: OrderResult | None, format: DisputeFormat, policy: Policy, title: str
+) -> None:
+    if format is DisputeFormat.json:
+        document = order_object(result, policy.rounding)
+        document["explanation"] = list(result.explanation)
+        if without is not None:
+            document["without_dispute"] = format_money(without.cashback, without.currency)
+        write_json_object(sys.stdout, document)
+        return
+    from .tables import dispute_panel, make_console, what_if_table
+
+    console = make_console()
+    if without is not None:
+        console.print(what_if_table(without, result, policy.rounding))
+    console.print(dispute_panel(result, policy.rounding, title))
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+@app.command()
+def validate(
+    orders: Annotated[
+        str, typer.Argument(metavar="ORDERS", help="Orders file (CSV, JSON or JSON Lines; - for stdin).")
+    ],
+    disputes: DisputesOpt = None,
+    rate: RateOpt = None,
+    currency: CurrencyOpt = "USD",
+    encoding: EncodingOpt = "utf-8",
+    dayfirst: DayFirstOpt = None,
+    mapping: MapOpt = None,
+) -> None:
+    """Check the files and list every problem: file:line, field, value and what was expected.
+
+    Example: cashback validate examples/orders.csv --disputes examples/disputes.csv
+    """
+    options = _load_options(encoding, dayfirst, mapping)
+    policy = _policy(15, rate, currency, Rounding.half_up)
+    try:
+        found, problems = _load_disputes(orders, disputes, options)
+        evaluation = Evaluation(found, FAR_FUTURE, lambda order: policy)
+        evaluation.problems.extend(problems)
+        count = sum(1 for _ in evaluation.results(read_orders(orders, options)))
+    except InputError as error:
+        raise _fail(str(error), EXIT_USAGE) from None
+    if evaluation.problems:
+        _report_problems(evaluation.problems, limit=None)
+        raise _fail(f"{len(evaluation.problems)} problem(s) found", EXIT_DATA)
+    typer.echo(f"ok, {count} orders, {len(found)} disputes")
+
+
+def main() -> None:
+    """Entry point: the app, with a last guard so no user ever sees a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("cashback: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as error:  # pragma: no cover - the guard of last resort
+        sys.stderr.write(f"cashback: internal error ({type(error).__name__}: {error}); please report it\n")
+        sys.exit(70)

@@ -1,0 +1,495 @@
+"""Order and dispute files to records: CSV (comma, semicolon or tab), JSON and JSON Lines.
+
+Loaders turn each row into a record or into Problems; they never stop at the first bad row
+and never write to their input. Rows stream, so big CSV files are read in constant memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from .headers import DISPUTE_FIELDS, ORDER_FIELDS, REQUIRED, SYNONYMS, lookup_table, normalize
+from .parsing import (
+    parse_amount,
+    parse_currency,
+    parse_date,
+    parse_rate,
+    parse_text,
+    parse_whole_days,
+)
+from .problems import FieldError, InputError, Problem
+from .records import Dispute, Order, Source
+
+STDIN = "-"
+FIELDS = {"orders": ORDER_FIELDS, "disputes": DISPUTE_FIELDS}
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    encoding: str = "utf-8"
+    dayfirst: bool | None = None
+    field_map: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record's cells as text, by field name, with the line it started on."""
+
+    line: int
+    cells: dict[str, str]
+
+
+def display_name(path: str) -> str:
+    return "<stdin>" if path == STDIN else path
+
+
+# --- reading bytes and text -------------------------------------------------------------
+
+_stdin_cache: dict[str, bytes] = {}
+
+
+def _open_binary(path: str) -> IO[bytes]:
+    if path == STDIN:
+        if STDIN not in _stdin_cache:  # read once: the orders and their disputes may share it
+            _stdin_cache[STDIN] = sys.stdin.buffer.read()
+        return io.BytesIO(_stdin_cache[STDIN])
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected a file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def _text_encoding(encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} (try utf-8 or cp1251)") from None
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _encoding_problem(file: str, line: int | None, encoding: str) -> Problem:
+    return Problem(
+        file,
+        line,
+        None,
+        None,
+        f"text in the {encoding} encoding; this file is not. If it was saved by Excel in "
+        "Russian or Ukrainian, try --encoding cp1251",
+    )
+
+
+# --- format detection ----------------------------------------------------------------------
+
+
+def _first_char(text_head: str) -> str:
+    stripped = text_head.lstrip("\ufeff \t\r\n")
+    return stripped[:1]
+
+
+def read_rows(path: str, kind: str, options: LoadOptions) -> Iterator[Row | Problem]:
+    """Rows of one kind ("orders" or "disputes") from a CSV, JSON or JSON Lines file."""
+    file = display_name(path)
+    encoding = _text_encoding(options.encoding)
+    binary = _open_binary(path)
+    try:
+        stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        try:
+            head = stream.read(4096)
+        except UnicodeDecodeError:
+            yield _encoding_problem(file, None, options.encoding)
+            return
+        rest = _chained(head, stream)
+        table = lookup_table(FIELDS[kind], options.field_map)
+        first = _first_char(head)
+        if not first:
+            yield Problem(file, None, None, None, f"{kind}: the file is empty")
+            return
+        try:
+            if first in "[{":
+                yield from _json_rows(file, "".join(rest), kind, table)
+            else:
+                yield from _csv_rows(file, rest, kind, table)
+        except UnicodeDecodeError:
+            yield _encoding_problem(file, None, options.encoding)
+    finally:
+        binary.close()
+
+
+def is_json_document(path: str, options: LoadOptions) -> bool:
+    """Whether a file is one JSON document (which may carry orders and disputes together)."""
+    binary = _open_binary(path)
+    try:
+        head = binary.read(4096).decode(_text_encoding(options.encoding), errors="replace")
+    finally:
+        binary.close()
+    return _first_char(head) in ("[", "{") and not _looks_like_json_lines(head)
+
+
+def _chained(head: str, stream: IO[str]) -> Iterator[str]:
+    """The text again from its start, in lines: the head we peeked at, then the rest."""
+    first_lines = io.StringIO(head + stream.readline()).readlines()
+    yield from first_lines
+    yield from stream
+
+
+def _looks_like_json_lines(head: str) -> bool:
+    lines = [line for line in head.lstrip("\ufeff").splitlines() if line.strip()]
+    if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+        return False
+    try:
+        json.loads(lines[0])
+    except ValueError:
+        return False
+    return lines[1].lstrip().startswith("{")
+
+
+# --- headers -------------------------------------------------------------------------------
+
+
+def resolve_columns(
+    file: str, line: int, headers: Iterable[str], kind: str, table: Mapping[str, str]
+) -> tuple[dict[str, int], list[Problem]]:
+    """Field -> column index; two columns for one field, or a missing required one, is a Problem."""
+    headers = list(headers)
+    found: dict[str, int] = {}
+    problems = []
+    for index, header in enumerate(headers):
+        target = table.get(normalize(header))
+        if target is None:
+            continue
+        if target in found:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    target,
+                    None,
+                    f"one column for {target}, found two: {headers[found[target]]!r} and {header!r}",
+                )
+            )
+            continue
+        found[target] = index
+    for required in REQUIRED[kind]:
+        if required not in found:
+            names = ", ".join(repr(h) for h in headers) or "none"
+            accepted = ", ".join(SYNONYMS.get(required, ()))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    required,
+                    None,
+                    f"a column for {required} (also accepted: {accepted}; or use --map "
+                    f"{required}=HEADER); columns found: {names}",
+                )
+            )
+    return found, problems
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def _delimiter(header_line: str) -> str:
+    """The most frequent of comma, semicolon and tab outside quotes in the header line."""
+    counts = dict.fromkeys(",;\t", 0)
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(counts, key=lambda c: (counts[c], c == ","))
+
+
+def _csv_rows(
+    file: str, lines: Iterator[str], kind: str, table: Mapping[str, str]
+) -> Iterator[Row | Problem]:
+    first_line = next(lines, "")
+    reader = csv.reader(_prepend(first_line, lines), delimiter=_delimiter(first_line))
+    try:
+        headers = next(reader, None)
+        if not headers or not any(h.strip() for h in headers):
+            yield Problem(file, 1, None, None, f"a header row naming the {kind} columns")
+            return
+        columns, problems = resolve_columns(file, reader.line_num, headers, kind, table)
+        if problems:
+            yield from problems
+            return
+        start = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield Row(start, {f: cells[i] for f, i in columns.items() if i < len(cells)})
+            start = reader.line_num + 1
+    except csv.Error as error:
+        yield Problem(file, reader.line_num or None, None, None, f"well-formed CSV ({error})")
+
+
+def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+# --- JSON and JSON Lines -----------------------------------------------------------------
+
+
+class _Constant(str):
+    """NaN and Infinity, kept as text so the field parser can refuse them by name."""
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=_Constant)
+_WHITESPACE = " \t\r\n"
+
+
+def _json_rows(file: str, text: str, kind: str, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+    text = text.lstrip("\ufeff")
+    if _looks_like_json_lines(text):
+        yield from _json_lines_rows(file, text, kind, table)
+        return
+    try:
+        document = _DECODER.decode(text)
+    except json.JSONDecodeError as error:
+        yield Problem(file, error.lineno, None, None, f"valid JSON ({error.msg}, column {error.colno})")
+        return
+    except RecursionError:
+        yield Problem(file, None, None, None, "JSON nested at most a few hundred levels deep")
+        return
+    shape = 'a JSON list of orders, or an object with an "orders" list and a "disputes" list'
+    if isinstance(document, dict):
+        keys = {normalize(k): k for k in document}
+        if kind not in keys:
+            if kind == "orders" or not (keys.keys() & {"orders", "disputes"}):
+                yield Problem(file, 1, None, None, shape)
+            return
+        if not isinstance(document[keys[kind]], list):
+            yield Problem(file, 1, kind, None, f"a JSON list of {kind}")
+            return
+        array_start = _find_array(text, keys[kind])
+    elif isinstance(document, list):
+        array_start = text.index("[")
+    else:
+        yield Problem(file, 1, None, None, shape)
+        return
+    for line, item in _positioned_items(text, array_start):
+        yield from _object_row(file, line, item, kind, table)
+
+
+def _find_array(text: str, key: str) -> int:
+    """Offset of the list under `key` in a valid top-level JSON object."""
+    index = text.index("{") + 1
+    while True:
+        index = _skip_ws(text, index)
+        name, index = json.decoder.scanstring(text, index + 1)
+        index = _skip_ws(text, index) + 1  # the colon
+        index = _skip_ws(text, index)
+        if name == key:
+            return index
+        _, index = _DECODER.raw_decode(text, index)
+        index = _skip_ws(text, index) + 1  # the comma
+
+
+def _positioned_items(text: str, start: int) -> Iterator[tuple[int, Any]]:
+    """Items of the valid JSON list at `start`, each with the line it begins on."""
+    index, line, counted_to = start + 1, 1 + text.count("\n", 0, start), start
+    while True:
+        index = _skip_ws(text, index)
+        if text[index] == "]":
+            return
+        line += text.count("\n", counted_to, index)
+        counted_to = index
+        item, index = _DECODER.raw_decode(text, index)
+        yield line, item
+        index = _skip_ws(text, index)
+        if text[index] == ",":
+            index += 1
+
+
+def _skip_ws(text: str, index: int) -> int:
+    while text[index] in _WHITESPACE:
+        index += 1
+    return index
+
+
+def _json_lines_rows(file: str, text: str, kind: str, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = _DECODER.decode(line)
+        except json.JSONDecodeError as error:
+            yield Problem(file, number, None, None, f"one valid JSON object per line ({error.msg})")
+            continue
+        except RecursionError:
+            yield Problem(file, number, None, None, "JSON nested at most a few hundred levels deep")
+            continue
+        yield from _object_row(file, number, item, kind, table)
+
+
+def _object_row(
+    file: str, line: int, item: Any, kind: str, table: Mapping[str, str]
+) -> Iterator[Row | Problem]:
+    if not isinstance(item, dict):
+        yield Problem(file, line, None, None, f"a JSON object with the fields of one of the {kind}")
+        return
+    keys = list(item)
+    columns, problems = resolve_columns(file, line, keys, kind, table)
+    if problems:
+        yield from problems
+        return
+    cells: dict[str, str] = {}
+    for field_name, index in columns.items():
+        value = item[keys[index]]
+        try:
+            cells[field_name] = _json_text(value)
+        except FieldError as error:
+            yield Problem(file, line, field_name, json.dumps(value, default=str)[:80], error.expected)
+            return
+    yield Row(line, cells)
+
+
+def _json_text(value: Any) -> str:
+    """A JSON scalar as the text a CSV cell would hold; numbers stay exact."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise FieldError("a number or text, not true or false")
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -20 <= exponent <= 20 and len(value.as_tuple().digits) <= 40:
+            return f"{value:f}"
+        return str(value)  # out of any sane range: left in exponent form for the parser to refuse
+    if isinstance(value, str):
+        return value
+    raise FieldError("a single value (a number or text), not a list or an object")
+
+
+# --- rows to records -----------------------------------------------------------------------
+
+
+def _amount(text: str) -> tuple[Decimal, str | None]:
+    return parse_amount(text)
+
+
+def orders_from_rows(
+    rows: Iterable[Row | Problem], file: str, options: LoadOptions
+) -> Iterator[Order | Problem]:
+    for row in rows:
+        if isinstance(row, Problem):
+            yield row
+        else:
+            yield from build_order(row, file, options)
+
+
+def disputes_from_rows(
+    rows: Iterable[Row | Problem], file: str, options: LoadOptions
+) -> Iterator[Dispute | Problem]:
+    for row in rows:
+        if isinstance(row, Problem):
+            yield row
+        else:
+            yield from build_dispute(row, file, options)
+
+
+class _RowParser:
+    """Parses one row's cells field by field, collecting every problem instead of stopping."""
+
+    def __init__(self, row: Row, file: str) -> None:
+        self.row, self.file = row, file
+        self.problems: list[Problem] = []
+
+    def get(self, field_name: str, parse, required: bool = False):
+        text = self.row.cells.get(field_name, "")
+        if not text or not text.strip():
+            if required:
+                self.problems.append(Problem(self.file, self.row.line, field_name, "", "a value (required)"))
+            return None
+        try:
+            return parse(text)
+        except FieldError as error:
+            self.problems.append(Problem(self.file, self.row.line, field_name, text, error.expected))
+            return None
+
+    def problem(self, field_name: str, expected: str) -> None:
+        self.problems.append(
+            Problem(self.file, self.row.line, field_name, self.row.cells.get(field_name, ""), expected)
+        )
+
+
+def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
+    cells = _RowParser(row, file)
+    order_id = cells.get("order_id", parse_text, required=True)
+    ordered_at = cells.get("ordered_at", lambda t: parse_date(t, options.dayfirst), required=True)
+    amount_and_sign = cells.get("amount", _amount, required=True)
+    currency = cells.get("currency", parse_currency)
+    rate = cells.get("cashback_rate", parse_rate)
+    expected = cells.get("expected_cashback", _amount)
+    cap = cells.get("max_cashback", _amount)
+    hold_days = cells.get("hold_days", parse_whole_days)
+    store = cells.get("store", parse_text)
+    title = cells.get("title", parse_text)
+    amount = None
+    if amount_and_sign is not None:
+        amount, written_currency = amount_and_sign
+        if amount == 0:
+            cells.problem("amount", "an amount greater than 0")
+        if written_currency and currency and written_currency != currency:
+            cells.problem("amount", f"an amount in {currency}, the order's currency")
+        currency = currency or written_currency
+    if cells.problems:
+        yield from cells.problems
+        return
+    yield Order(
+        order_id=order_id,
+        ordered_at=ordered_at,
+        amount=amount,
+        currency=currency,
+        cashback_rate=rate,
+        expected_cashback=expected[0] if expected else None,
+        max_cashback=cap[0] if cap else None,
+        hold_days=hold_days,
+        store=store,
+        title=title,
+        source=Source(file, row.line),
+    )
+
+
+def build_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute | Problem]:
+    cells = _RowParser(row, file)
+    dates = lambda t: parse_date(t, options.dayfirst)  # noqa: E731
+    order_id = cells.get("order_id", parse_text, required=True)
+    opened_at = cells.get("opened_at", dates, required=True)
+    resolved_at = cells.get("resolved_at", dates)
+    refund = cells.get("refund_amount", _amount)
+    outcome = cells.get("outcome", parse_text)
+    if opened_at and resolved_at and resolved_at < opened_at:
+        cells.problem("resolved_at", f"a date on or after the dispute was opened ({opened_at.isoformat()})")
+    if cells.problems:
+        yield from cells.problems
+        return
+    yield Dispute(
+        order_id=order_id,
+        opened_at=opened_at,
+        resolved_at=resolved_at,
+        refund_amount=refund[0] if refund else None,
+        outcome=outcome,
+        source=Source(file, row.line),
+    )
+
+
+def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem]:
+    return orders_from_rows(read_rows(path, "orders", options), display_name(path), options)
+
+
+def read_disputes(path: str, options: LoadOptions) -> Iterator[Dispute | Problem]:
+    return disputes_from_rows(read_rows(path, "disputes", options), display_name(path), options)

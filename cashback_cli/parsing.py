@@ -1,0 +1,218 @@
+"""Text to values, for the messy exports people really have.
+
+Every field parser takes the cell's text and returns a value or raises FieldError saying what
+was expected. Clean ISO dates and plain decimals take a fast path; the rest is handled with
+care and bounded before any arithmetic, so no input can make us hang.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from .problems import FieldError
+
+MAX_INTEGER_DIGITS = 15
+MAX_FRACTION_DIGITS = 8
+_MAX_TEXT = 64
+
+_PLAIN_NUMBER = re.compile(r"\d{1,15}(?:\.\d{1,8})?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
+
+# Symbols and local abbreviations seen around amounts, and the codes they mean.
+CURRENCY_ALIASES = {
+    "$": "USD",
+    "us$": "USD",
+    "€": "EUR",
+    "₽": "RUB",
+    "руб": "RUB",
+    "руб.": "RUB",
+    "р": "RUB",
+    "р.": "RUB",
+    "rur": "RUB",
+    "₴": "UAH",
+    "грн": "UAH",
+    "грн.": "UAH",
+    "£": "GBP",
+    "₸": "KZT",
+    "тг": "KZT",
+    "₺": "TRY",
+    "zł": "PLN",
+    "₹": "INR",
+    "₩": "KRW",
+}
+_CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
+_AMOUNT = re.compile(
+    r"(?P<pre>[^\d\s.,\-−+(]{1,4})?\s*(?P<sign>[-−+(])?\s*(?P<body>[\d.,\u00a0\u202f\u2009\u2007 '’]*\d)\s*\)?\s*(?P<post>[^\d\s]{1,4})?",
+)
+
+
+def parse_currency(text: str) -> str:
+    """An ISO 4217 code, or a sign or local abbreviation of one ("₽", "грн", "RUR")."""
+    cleaned = text.strip()
+    alias = CURRENCY_ALIASES.get(cleaned.casefold())
+    if alias:
+        return alias
+    if _CURRENCY_CODE.fullmatch(cleaned):
+        return cleaned.upper()
+    raise FieldError("a currency code such as USD, RUB, UAH, EUR or JPY")
+
+
+def parse_amount(text: str) -> tuple[Decimal, str | None]:
+    """A non-negative amount, and the currency written around it if any ("$12.50", "12,50 ₽")."""
+    cleaned = text.strip()
+    if _PLAIN_NUMBER.fullmatch(cleaned):
+        return Decimal(cleaned), None
+    if not cleaned:
+        raise FieldError("a number")
+    if len(cleaned) > _MAX_TEXT:
+        raise FieldError(f"a number of at most {_MAX_TEXT} characters")
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None:
+        raise FieldError("a number such as 1234.56 or 1 234,56")
+    if match["sign"] in ("-", "−", "("):
+        raise FieldError("a number that is not negative")
+    currency = None
+    for mark in (match["pre"], match["post"]):
+        if mark:
+            if currency is not None:
+                raise FieldError("a number with at most one currency sign")
+            currency = parse_currency(mark)
+    return parse_decimal(match["body"]), currency
+
+
+def parse_decimal(body: str) -> Decimal:
+    """Digits with a decimal point or comma and optional thousands separators, exactly."""
+    commas, dots = body.count(","), body.count(".")
+    if commas and dots:
+        point = "," if body.rfind(",") > body.rfind(".") else "."
+    elif commas == 1 and dots == 0:
+        point = ","
+        whole, _, frac = body.partition(",")
+        if len(frac) == 3 and whole.strip(_SPACES) not in ("", "0") and len(whole) <= 3:
+            raise FieldError(
+                f"an unambiguous number: {body!r} could be a thousands separator or a decimal "
+                f"comma; write {whole}{frac} or {whole}.{frac}"
+            )
+    elif dots == 1 and commas == 0:
+        point = "."
+    else:
+        point = None  # no separator, or several of one kind: thousands separators
+    whole, frac = (body.rsplit(point, 1) + [""])[:2] if point else (body, "")
+    if point and not frac.isdigit():
+        raise FieldError("digits after the decimal separator")
+    if point:
+        thousands = "." if point == "," else ","
+    else:
+        thousands = "," if commas else "."
+    digits = _join_groups(whole, thousands)
+    if len(digits) > MAX_INTEGER_DIGITS or len(frac) > MAX_FRACTION_DIGITS:
+        raise FieldError(
+            f"a number with at most {MAX_INTEGER_DIGITS} digits before the point "
+            f"and {MAX_FRACTION_DIGITS} after"
+        )
+    return Decimal(f"{digits}.{frac}" if frac else digits)
+
+
+def _join_groups(whole: str, separator: str) -> str:
+    """Drop thousands separators, checking they stand every three digits."""
+    groups = re.split(f"[{re.escape(separator + _SPACES)}]", whole)
+    if not groups[0].isdigit() or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
+        raise FieldError("a number with thousands separators every three digits")
+    if len(groups) > 1 and len(groups[0]) > 3:
+        raise FieldError("a number with thousands separators every three digits")
+    return "".join(groups)
+
+
+def parse_rate(text: str) -> Decimal:
+    """A percent from 0 to 100: "5", "5%", "4,5", "4,5 %"."""
+    cleaned = text.strip().removesuffix("%").rstrip()
+    try:
+        rate = Decimal(cleaned) if _PLAIN_NUMBER.fullmatch(cleaned) else parse_decimal(cleaned)
+    except FieldError:
+        raise FieldError("a percent from 0 to 100, such as 5, 5% or 4,5") from None
+    if rate > 100:
+        raise FieldError("a percent from 0 to 100")
+    return rate
+
+
+def parse_whole_days(text: str) -> int:
+    cleaned = text.strip()
+    if not cleaned.isdigit() or len(cleaned) > 5 or int(cleaned) > 3650:
+        raise FieldError("a whole number of days from 0 to 3650")
+    return int(cleaned)
+
+
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?")
+_YEAR_FIRST = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def parse_date(text: str, dayfirst: bool | None = None) -> date:
+    """A calendar date from ISO dates and datetimes, dd.mm.yyyy, slashed or written-out dates.
+
+    A datetime keeps the date as written (its zone is not converted). A slashed date whose
+    day and month could be swapped needs `dayfirst` (True: dd/mm, False: mm/dd).
+    """
+    cleaned = text.strip()
+    if len(cleaned) == 10 and _ISO_DATE.fullmatch(cleaned):
+        return _checked(lambda: date.fromisoformat(cleaned))
+    if not cleaned:
+        raise FieldError("a date such as 2026-11-24 or 24.11.2026")
+    if len(cleaned) > _MAX_TEXT:
+        raise FieldError(f"a date of at most {_MAX_TEXT} characters")
+    if _ISO_DATE.match(cleaned):
+        return _checked(lambda: datetime.fromisoformat(cleaned).date())
+    if m := _DOTTED.fullmatch(cleaned):
+        day, month, year = (int(g) for g in m.groups())
+        return _checked(lambda: date(year, month, day))
+    if m := _SLASHED.fullmatch(cleaned):
+        first, second, year = (int(g) for g in m.groups())
+        if dayfirst is None:
+            if first <= 12 and second <= 12 and first != second:
+                raise FieldError(
+                    "a date whose day and month are clear: add --dayfirst (dd/mm/yyyy) "
+                    "or --monthfirst (mm/dd/yyyy)"
+                )
+            dayfirst = first > 12
+        day, month = (first, second) if dayfirst else (second, first)
+        return _checked(lambda: date(year, month, day))
+    if m := _YEAR_FIRST.fullmatch(cleaned):
+        year, month, day = (int(g) for g in m.groups())
+        return _checked(lambda: date(year, month, day))
+    return _checked(lambda: _parse_written_date(cleaned, bool(dayfirst)))
+
+
+def _parse_written_date(text: str, dayfirst: bool) -> date:
+    """Dates like "24 Nov 2026" or "Nov 24, 2026", through dateutil; all three parts required."""
+    from dateutil import parser  # imported here: only unusual dates pay for it
+
+    found = [
+        parser.parse(text, dayfirst=dayfirst, default=datetime(year, month, day))
+        for year, month, day in ((2001, 1, 1), (2002, 2, 2))
+    ]
+    if found[0].date() != found[1].date():
+        raise ValueError("incomplete date")
+    return found[0].date()
+
+
+def _checked(make) -> date:
+    try:
+        value = make()
+    except (ValueError, OverflowError):
+        raise FieldError("a real calendar date such as 2026-11-24 or 24.11.2026") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise FieldError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+def parse_text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise FieldError("a non-empty value")
+    if len(cleaned) > 500:
+        raise FieldError("at most 500 characters")
+    return cleaned

@@ -1,0 +1,111 @@
+"""The records the rules read and write: small, frozen, with exact Decimal money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from, so a problem with it can be pointed at."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    ordered_at: date
+    amount: Decimal
+    currency: str | None = None
+    cashback_rate: Decimal | None = None
+    expected_cashback: Decimal | None = None
+    max_cashback: Decimal | None = None
+    hold_days: int | None = None
+    store: str | None = None
+    title: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    order_id: str
+    opened_at: date
+    resolved_at: date | None = None
+    refund_amount: Decimal | None = None
+    outcome: str | None = None
+    source: Source | None = None
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class DisputePolicy(StrEnum):
+    PROPORTIONAL = "proportional"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What the cashback service applies when an order does not say (SPEC.md, rules 3, 6, 7, 9)."""
+
+    hold_days: int = 15
+    rate: Decimal | None = None
+    currency: str = "USD"
+    rounding: str = "half-up"
+    max_cashback: Decimal | None = None
+    dispute_policy: DisputePolicy = DisputePolicy.PROPORTIONAL
+
+
+@dataclass(frozen=True, slots=True)
+class OrderResult:
+    """One order evaluated as of a date; the JSON order object is made from it."""
+
+    order_id: str | None
+    ordered_at: date
+    currency: str
+    amount: Decimal
+    refunded: Decimal
+    rate: Decimal | None
+    expected_cashback: Decimal
+    cashback: Decimal
+    cancelled_cashback: Decimal
+    status: Status
+    confirm_on: date | None
+    reason: str
+    explanation: tuple[str, ...] = ()
+    store: str | None = None
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class CurrencyTotals:
+    orders: int = 0
+    pending: Decimal = Decimal(0)
+    confirmed: Decimal = Decimal(0)
+    cancelled: Decimal = Decimal(0)
+
+
+@dataclass(slots=True)
+class Totals:
+    """Per-currency sums of the rounded per-order figures (SPEC.md, rule 7)."""
+
+    by_currency: dict[str, CurrencyTotals] = field(default_factory=dict)
+
+    def add(self, result: OrderResult) -> None:
+        sums = self.by_currency.get(result.currency)
+        if sums is None:
+            sums = self.by_currency[result.currency] = CurrencyTotals()
+        sums.orders += 1
+        if result.status is Status.PENDING:
+            sums.pending += result.cashback
+        elif result.status is Status.CONFIRMED:
+            sums.confirmed += result.cashback
+        sums.cancelled += result.cancelled_cashback

@@ -1,0 +1,122 @@
+"""Results to JSON and CSV text, streamed, with every amount as an exact string.
+
+The field names and shapes are SPEC.md's "Output" contract: scripts depend on them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import IO, Any
+
+from .money import format_money, format_percent
+from .records import OrderResult, Totals
+
+ORDER_KEYS = (
+    "order_id",
+    "ordered_at",
+    "currency",
+    "amount",
+    "refunded",
+    "rate",
+    "expected_cashback",
+    "cashback",
+    "cancelled_cashback",
+    "status",
+    "confirm_on",
+    "reason",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def order_object(result: OrderResult, rounding: str = "half-up") -> dict[str, Any]:
+    cur = result.currency
+    return {
+        "order_id": result.order_id,
+        "ordered_at": result.ordered_at.isoformat(),
+        "currency": cur,
+        "amount": format_money(result.amount, cur, rounding),
+        "refunded": format_money(result.refunded, cur, rounding),
+        "rate": None if result.rate is None else format_percent(result.rate),
+        "expected_cashback": format_money(result.expected_cashback, cur),
+        "cashback": format_money(result.cashback, cur),
+        "cancelled_cashback": format_money(result.cancelled_cashback, cur),
+        "status": result.status.value,
+        "confirm_on": result.confirm_on.isoformat() if result.confirm_on else None,
+        "reason": result.reason,
+    }
+
+
+def totals_object(totals: Totals) -> dict[str, dict[str, Any]]:
+    return {
+        cur: {
+            "orders": sums.orders,
+            "pending": format_money(sums.pending, cur),
+            "confirmed": format_money(sums.confirmed, cur),
+            "cancelled": format_money(sums.cancelled, cur),
+        }
+        for cur, sums in sorted(totals.by_currency.items())
+    }
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_json_report(
+    out: IO[str],
+    as_of: date,
+    results: Iterable[OrderResult],
+    totals: Totals,
+    rounding: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """One JSON document, an order per line, so millions of orders stream in constant memory.
+
+    `totals` is read after the results are consumed, since it fills as they go by.
+    """
+    out.write(f'{{"as_of": {_dumps(as_of.isoformat())}, "orders": [')
+    separator = "\n"
+    for result in results:
+        out.write(separator + _dumps(order_object(result, rounding)))
+        separator = ",\n"
+    out.write(f'\n], "totals": {_dumps(totals_object(totals))}')
+    for key, value in (extra or {}).items():
+        out.write(f", {_dumps(key)}: {_dumps(value)}")
+    out.write("}\n")
+
+
+def write_json_summary(
+    out: IO[str], as_of: date, totals: Totals, extra: dict[str, Any] | None = None
+) -> None:
+    document = {"as_of": as_of.isoformat(), "totals": totals_object(totals), **(extra or {})}
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_json_object(out: IO[str], document: dict[str, Any]) -> None:
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """Text a spreadsheet will not run as a formula: a leading =, +, -, @, tab or CR gets a '."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_csv_report(out: IO[str], results: Iterable[OrderResult], rounding: str) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ORDER_KEYS)
+    for result in results:
+        row = order_object(result, rounding)
+        writer.writerow([spreadsheet_safe(row[key]) for key in ORDER_KEYS])
+
+
+def write_csv_summary(out: IO[str], totals: Totals) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("currency", "orders", "pending", "confirmed", "cancelled"))
+    for cur, sums in totals_object(totals).items():
+        writer.writerow((cur, sums["orders"], sums["pending"], sums["confirmed"], sums["cancelled"]))

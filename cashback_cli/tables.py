@@ -1,0 +1,114 @@
+"""Rich tables for people at a terminal. Imported only when a table is drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .records import OrderResult, Status, Totals
+from .render import order_object, totals_object
+
+STATUS_STYLE = {Status.PENDING: "yellow", Status.CONFIRMED: "green", Status.CANCELLED: "red"}
+
+
+def _status(result: OrderResult) -> Text:
+    return Text(result.status.value, style=STATUS_STYLE[result.status])
+
+
+def orders_table(
+    results: Iterable[OrderResult], rounding: str, limit: int | None = None
+) -> tuple[Table, int]:
+    """The orders table, with at most `limit` rows; also returns how many rows were left out."""
+    table = Table(title="Orders", title_justify="left", header_style="bold")
+    for name in ("Order", "Date", "Amount", "Refunded", "Rate", "Expected", "Cashback", "Cancelled"):
+        table.add_column(name, justify="left" if name in ("Order", "Date") else "right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Reason", min_width=12)
+    left_out = 0
+    for count, result in enumerate(results):
+        if limit is not None and count >= limit:
+            left_out += 1
+            continue
+        row = order_object(result, rounding)
+        cur = row["currency"]
+        table.add_row(
+            row["order_id"],
+            row["ordered_at"],
+            f"{row['amount']} {cur}",
+            row["refunded"],
+            f"{row['rate']}%" if row["rate"] else "fixed",
+            row["expected_cashback"],
+            row["cashback"],
+            row["cancelled_cashback"],
+            _status(result),
+            row["reason"],
+        )
+    return table, left_out
+
+
+def make_console(file=None) -> Console:
+    """A console for data: colour only on a terminal (Rich honours NO_COLOR); wide when piped."""
+    console = Console(file=file)
+    if not console.is_terminal:
+        console = Console(file=file, width=max(console.width, 132))
+    return console
+
+
+def totals_table(totals: Totals) -> Table:
+    table = Table(title="Totals", title_justify="left", header_style="bold")
+    table.add_column("Currency")
+    table.add_column("Orders", justify="right")
+    table.add_column("Pending", justify="right", style="yellow")
+    table.add_column("Confirmed", justify="right", style="green")
+    table.add_column("Cancelled", justify="right", style="red")
+    for cur, sums in totals_object(totals).items():
+        table.add_row(cur, str(sums["orders"]), sums["pending"], sums["confirmed"], sums["cancelled"])
+    if not totals.by_currency:
+        table.add_row("—", "0", "—", "—", "—")
+    return table
+
+
+def dispute_panel(result: OrderResult, rounding: str, title: str) -> Panel:
+    """One order's figures beside the numbered steps that led to them."""
+    row = order_object(result, rounding)
+    figures = Table.grid(padding=(0, 2))
+    figures.add_column(style="bold")
+    figures.add_column()
+    cur = row["currency"]
+    for label, key in (
+        ("Amount", "amount"),
+        ("Refunded", "refunded"),
+        ("Expected cashback", "expected_cashback"),
+        ("Cashback", "cashback"),
+        ("Cancelled cashback", "cancelled_cashback"),
+    ):
+        figures.add_row(label, f"{row[key]} {cur}")
+    figures.add_row("Status", _status(result))
+    figures.add_row("Confirm on", row["confirm_on"] or "—")
+    figures.add_row("Reason", row["reason"])
+    return Panel(Group(figures, Text(""), steps_text(result.explanation)), title=title, expand=False)
+
+
+def steps_text(steps: Sequence[str]) -> Text:
+    return Text("\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1)))
+
+
+def what_if_table(without: OrderResult, with_refund: OrderResult, rounding: str) -> Table:
+    """The shopper's choice side by side: no dispute, or a dispute ending with this refund."""
+    before, after = order_object(without, rounding), order_object(with_refund, rounding)
+    cur = before["currency"]
+    table = Table(title="What a dispute does to the cashback", title_justify="left", header_style="bold")
+    table.add_column("")
+    table.add_column("No dispute", justify="right")
+    table.add_column("Dispute with this refund", justify="right")
+    table.add_row("Money back", f"{before['refunded']} {cur}", f"{after['refunded']} {cur}")
+    table.add_row("Cashback kept", f"{before['cashback']} {cur}", f"{after['cashback']} {cur}")
+    table.add_row(
+        "Cashback lost", f"{before['cancelled_cashback']} {cur}", f"{after['cancelled_cashback']} {cur}"
+    )
+    table.add_row("Status", _status(without), _status(with_refund))
+    return table
