@@ -156,6 +156,7 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def _report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS) -> None:
+    problems = list(dict.fromkeys(problems))  # a JSON document read for orders and disputes alike
     shown = problems if limit is None else problems[:limit]
     for problem in shown:
         typer.echo(problem.message(), err=True)
@@ -166,7 +167,7 @@ def _report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS
 def _stop_on_problems(problems: list[Problem]) -> None:
     if problems:
         _report_problems(problems)
-        count = len(problems)
+        count = len(set(problems))
         raise _fail(
             f"{count} problem{'s' if count > 1 else ''} in the input; nothing reported "
             "(--skip-invalid reports the valid rows)",
@@ -247,6 +248,7 @@ def _report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
         try:
             with handle:
                 yield handle
+            os.chmod(handle.name, _new_file_mode(target))
             os.replace(handle.name, target)
         except BaseException:
             os.unlink(handle.name)
@@ -257,6 +259,16 @@ def _report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
         spool.seek(0)
         shutil.copyfileobj(spool, sys.stdout)
         sys.stdout.flush()
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode an ordinary new file would get (or the replaced file's), not the temp file's 0600."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _warn(message: str) -> None:
@@ -331,32 +343,25 @@ def _check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
         _warn(f"{len(evaluation.problems)} problem(s) skipped: the report is partial")
 
 
+def _partial(evaluation: Evaluation) -> dict[str, bool]:
+    """Marks a report that skipped invalid rows, so a script cannot take it for the whole."""
+    return {"partial": True} if evaluation.problems else {}
+
+
 def _status_data(out, format: Format, results, evaluation: Evaluation, policy: Policy, summary: bool) -> None:
     if summary:
         for _ in results:
             pass
-        extra = {"partial": True} if evaluation.problems else None
         if format is Format.json:
-            write_json_summary(out, evaluation.as_of, evaluation.totals, extra)
+            write_json_summary(out, evaluation.as_of, evaluation.totals, _partial(evaluation))
         else:
             write_csv_summary(out, evaluation.totals)
     elif format is Format.json:
         write_json_report(
-            out, evaluation.as_of, results, evaluation.totals, policy.rounding, _PartialFlag(evaluation)
+            out, evaluation.as_of, results, evaluation.totals, policy.rounding, lambda: _partial(evaluation)
         )
     else:
         write_csv_report(out, results, policy.rounding)
-
-
-class _PartialFlag(dict):
-    """{"partial": true} when rows were skipped; read only after every row has been written."""
-
-    def __init__(self, evaluation: Evaluation) -> None:
-        super().__init__()
-        self._evaluation = evaluation
-
-    def items(self):
-        return [("partial", True)] if self._evaluation.problems else []
 
 
 def _status_tables(

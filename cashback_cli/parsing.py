@@ -83,19 +83,20 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     return parse_decimal(match["body"]), currency
 
 
-def parse_decimal(body: str) -> Decimal:
-    """Digits with a decimal point or comma and optional thousands separators, exactly."""
+def parse_decimal(body: str, amount: bool = True) -> Decimal:
+    """Digits with a decimal point or comma and optional thousands separators, exactly.
+
+    In an amount, a lone comma before exactly three digits separates thousands; in a rate
+    (`amount=False`) a comma is always the decimal comma ("4,125" %).
+    """
     commas, dots = body.count(","), body.count(".")
     if commas and dots:
         point = "," if body.rfind(",") > body.rfind(".") else "."
     elif commas == 1 and dots == 0:
-        point = ","
         whole, _, frac = body.partition(",")
-        if len(frac) == 3 and whole.strip(_SPACES) not in ("", "0") and len(whole) <= 3:
-            raise FieldError(
-                f"an unambiguous number: {body!r} could be a thousands separator or a decimal "
-                f"comma; write {whole}{frac} or {whole}.{frac}"
-            )
+        # Money rarely has three decimals: "1,234" and "12,000" are thousands; "0,500" is not.
+        thousands_like = len(frac) == 3 and whole.isdigit() and len(whole) <= 3 and whole[0] != "0"
+        point = None if thousands_like and amount else ","
     elif dots == 1 and commas == 0:
         point = "."
     else:
@@ -130,7 +131,7 @@ def parse_rate(text: str) -> Decimal:
     """A percent from 0 to 100: "5", "5%", "4,5", "4,5 %"."""
     cleaned = text.strip().removesuffix("%").rstrip()
     try:
-        rate = Decimal(cleaned) if _PLAIN_NUMBER.fullmatch(cleaned) else parse_decimal(cleaned)
+        rate = Decimal(cleaned) if _PLAIN_NUMBER.fullmatch(cleaned) else parse_decimal(cleaned, amount=False)
     except FieldError:
         raise FieldError("a percent from 0 to 100, such as 5, 5% or 4,5") from None
     if rate > 100:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import IO, Any
 
@@ -71,11 +71,11 @@ def write_json_report(
     results: Iterable[OrderResult],
     totals: Totals,
     rounding: str,
-    extra: dict[str, Any] | None = None,
+    trailer: Callable[[], dict[str, Any]] | None = None,
 ) -> None:
     """One JSON document, an order per line, so millions of orders stream in constant memory.
 
-    `totals` is read after the results are consumed, since it fills as they go by.
+    `totals` and `trailer` are read after the results are consumed, since they fill as they go.
     """
     out.write(f'{{"as_of": {_dumps(as_of.isoformat())}, "orders": [')
     separator = "\n"
@@ -83,7 +83,7 @@ def write_json_report(
         out.write(separator + _dumps(order_object(result, rounding)))
         separator = ",\n"
     out.write(f'\n], "totals": {_dumps(totals_object(totals))}')
-    for key, value in (extra or {}).items():
+    for key, value in (trailer() if trailer else {}).items():
         out.write(f", {_dumps(key)}: {_dumps(value)}")
     out.write("}\n")
 
