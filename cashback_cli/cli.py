@@ -20,7 +20,7 @@ import typer
 
 from . import __version__
 from .evaluation import Evaluation
-from .loaders import STDIN, LoadOptions, is_json_document, read_disputes, read_orders
+from .loaders import STDIN, LoadOptions, read_disputes, read_orders
 from .money import format_money
 from .parsing import parse_amount, parse_currency, parse_date, parse_rate
 from .problems import FieldError, InputError, Problem
@@ -209,13 +209,11 @@ def _load_disputes(
     orders: str, disputes: list[str] | None, options: LoadOptions
 ) -> tuple[list[Dispute], list[Problem]]:
     """Disputes from --disputes files and from an orders file that is one JSON document."""
-    sources = list(disputes or ())
-    if is_json_document(orders, options):
-        sources.insert(0, orders)
     found: list[Dispute] = []
     problems: list[Problem] = []
-    for path in sources:
-        for item in read_disputes(path, options):
+    sources = [(orders, True), *((path, False) for path in disputes or ())]
+    for path, embedded in sources:
+        for item in read_disputes(path, options, embedded):
             (problems if isinstance(item, Problem) else found).append(item)
     return found, problems
 

@@ -53,14 +53,19 @@ def display_name(path: str) -> str:
 
 # --- reading bytes and text -------------------------------------------------------------
 
-_stdin_cache: dict[str, bytes] = {}
+_stdin_read: list[tuple[object, bytes]] = []
+
+
+def _stdin_bytes() -> bytes:
+    """Standard input, read once per stream: the orders and their disputes may share it."""
+    if not _stdin_read or _stdin_read[0][0] is not sys.stdin:
+        _stdin_read[:] = [(sys.stdin, sys.stdin.buffer.read())]
+    return _stdin_read[0][1]
 
 
 def _open_binary(path: str) -> IO[bytes]:
     if path == STDIN:
-        if STDIN not in _stdin_cache:  # read once: the orders and their disputes may share it
-            _stdin_cache[STDIN] = sys.stdin.buffer.read()
-        return io.BytesIO(_stdin_cache[STDIN])
+        return io.BytesIO(_stdin_bytes())
     try:
         return open(path, "rb")
     except FileNotFoundError:
@@ -98,8 +103,11 @@ def _first_char(text_head: str) -> str:
     return stripped[:1]
 
 
-def read_rows(path: str, kind: str, options: LoadOptions) -> Iterator[Row | Problem]:
-    """Rows of one kind ("orders" or "disputes") from a CSV, JSON or JSON Lines file."""
+def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False) -> Iterator[Row | Problem]:
+    """Rows of one kind ("orders" or "disputes") from a CSV, JSON or JSON Lines file.
+
+    `embedded` reads only the "disputes" list that a JSON orders document may carry.
+    """
     file = display_name(path)
     encoding = _text_encoding(options.encoding)
     binary = _open_binary(path)
@@ -108,33 +116,26 @@ def read_rows(path: str, kind: str, options: LoadOptions) -> Iterator[Row | Prob
         try:
             head = stream.read(4096)
         except UnicodeDecodeError:
-            yield _encoding_problem(file, None, options.encoding)
+            if not embedded:
+                yield _encoding_problem(file, None, options.encoding)
             return
         rest = _chained(head, stream)
         table = lookup_table(FIELDS[kind], options.field_map)
         first = _first_char(head)
         if not first:
-            yield Problem(file, None, None, None, f"{kind}: the file is empty")
+            if kind == "orders":  # an empty disputes file just means there are no disputes
+                yield Problem(file, None, None, None, "orders: the file is empty")
             return
         try:
             if first in "[{":
-                yield from _json_rows(file, "".join(rest), kind, table)
-            else:
+                yield from _json_rows(file, "".join(rest), kind, table, embedded)
+            elif not embedded:
                 yield from _csv_rows(file, rest, kind, table)
         except UnicodeDecodeError:
-            yield _encoding_problem(file, None, options.encoding)
+            if not embedded:
+                yield _encoding_problem(file, None, options.encoding)
     finally:
         binary.close()
-
-
-def is_json_document(path: str, options: LoadOptions) -> bool:
-    """Whether a file is one JSON document (which may carry orders and disputes together)."""
-    binary = _open_binary(path)
-    try:
-        head = binary.read(4096).decode(_text_encoding(options.encoding), errors="replace")
-    finally:
-        binary.close()
-    return _first_char(head) in ("[", "{") and not _looks_like_json_lines(head)
 
 
 def _chained(head: str, stream: IO[str]) -> Iterator[str]:
@@ -252,32 +253,45 @@ _DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_consta
 _WHITESPACE = " \t\r\n"
 
 
-def _json_rows(file: str, text: str, kind: str, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+def _json_rows(
+    file: str, text: str, kind: str, table: Mapping[str, str], embedded: bool = False
+) -> Iterator[Row | Problem]:
+    """Rows of a JSON document or JSON Lines; `embedded`: only the disputes an orders document carries."""
     text = text.lstrip("\ufeff")
     if _looks_like_json_lines(text):
-        yield from _json_lines_rows(file, text, kind, table)
+        if not embedded:
+            yield from _json_lines_rows(file, text, kind, table)
         return
     try:
         document = _DECODER.decode(text)
     except json.JSONDecodeError as error:
-        yield Problem(file, error.lineno, None, None, f"valid JSON ({error.msg}, column {error.colno})")
+        if not embedded:  # the orders read reports it
+            yield Problem(file, error.lineno, None, None, f"valid JSON ({error.msg}, column {error.colno})")
         return
     except RecursionError:
-        yield Problem(file, None, None, None, "JSON nested at most a few hundred levels deep")
+        if not embedded:
+            yield Problem(file, None, None, None, "JSON nested at most a few hundred levels deep")
         return
     shape = 'a JSON list of orders, or an object with an "orders" list and a "disputes" list'
     if isinstance(document, dict):
         keys = {normalize(k): k for k in document}
+        if not keys.keys() & {"orders", "disputes"}:  # one record alone, or JSON Lines of one line
+            if not embedded:
+                line = 1 + text[: len(text) - len(text.lstrip())].count("\n")
+                yield from _object_row(file, line, document, kind, table)
+            return
         if kind not in keys:
-            if kind == "orders" or not (keys.keys() & {"orders", "disputes"}):
+            if kind == "orders":
                 yield Problem(file, 1, None, None, shape)
             return
         if not isinstance(document[keys[kind]], list):
             yield Problem(file, 1, kind, None, f"a JSON list of {kind}")
             return
         array_start = _find_array(text, keys[kind])
-    elif isinstance(document, list):
+    elif isinstance(document, list) and not embedded:
         array_start = text.index("[")
+    elif embedded:
+        return
     else:
         yield Problem(file, 1, None, None, shape)
         return
@@ -491,5 +505,6 @@ def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem]:
     return orders_from_rows(read_rows(path, "orders", options), display_name(path), options)
 
 
-def read_disputes(path: str, options: LoadOptions) -> Iterator[Dispute | Problem]:
-    return disputes_from_rows(read_rows(path, "disputes", options), display_name(path), options)
+def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> Iterator[Dispute | Problem]:
+    rows = read_rows(path, "disputes", options, embedded)
+    return disputes_from_rows(rows, display_name(path), options)
