@@ -19,7 +19,8 @@ from typing import IO, Annotated
 import typer
 
 from . import __version__
-from .evaluation import Evaluation
+from .evaluation import Evaluation, Found
+from .explanation import explain
 from .loaders import STDIN, LoadOptions, read_disputes, read_orders
 from .money import format_money
 from .parsing import parse_amount, parse_currency, parse_date, parse_rate
@@ -439,18 +440,19 @@ def dispute(
         if amount is not None or refund is not None:
             raise _fail("--amount and --refund are for a what-if without ORDER_ID", EXIT_USAGE)
         options = _load_options(encoding, dayfirst, mapping)
-        result = _find_order(order_id, orders, disputes, options, day, policy)
-        _print_dispute(result, None, format, policy, f"Order {order_id}")
+        found = _find_order(order_id, orders, disputes, options, day, policy)
+        steps = explain(found.order, found.disputes, day, policy, found.result)
+        _print_dispute(found.result, steps, None, format, policy, f"Order {order_id}")
     elif amount is not None:
-        with_refund, without = _what_if(amount, refund or "0", ordered_at, day, policy)
-        _print_dispute(with_refund, without, format, policy, "What if")
+        with_refund, steps, without = _what_if(amount, refund or "0", ordered_at, day, policy)
+        _print_dispute(with_refund, steps, without, format, policy, "What if")
     else:
         raise _fail(
             "give ORDER_ID with --orders FILE, or --amount (and --refund, --rate) for a what-if", EXIT_USAGE
         )
 
 
-def _find_order(order_id, orders, disputes, options, day, policy) -> OrderResult:
+def _find_order(order_id, orders, disputes, options, day, policy) -> Found:
     try:
         found, problems = _load_disputes(orders, disputes, options)
         evaluation = Evaluation(found, day, lambda order: policy)
@@ -468,7 +470,7 @@ def _find_order(order_id, orders, disputes, options, day, policy) -> OrderResult
     return result
 
 
-def _what_if(amount_text, refund_text, ordered_at, day, policy) -> tuple[OrderResult, OrderResult]:
+def _what_if(amount_text, refund_text, ordered_at, day, policy) -> tuple[OrderResult, list[str], OrderResult]:
     if policy.rate is None:
         raise _fail("a what-if needs --rate PCT (the store's cashback rate)", EXIT_USAGE)
     amount, written = _option_value(parse_amount, amount_text, "--amount")
@@ -485,17 +487,24 @@ def _what_if(amount_text, refund_text, ordered_at, day, policy) -> tuple[OrderRe
     order = Order(order_id=None, ordered_at=order_day, amount=amount, currency=written)  # type: ignore[arg-type]
     claim = Dispute(order_id=None, opened_at=day, resolved_at=day, refund_amount=refund)  # type: ignore[arg-type]
     try:
-        return evaluate_order(order, [claim], day, policy), evaluate_order(order, [], day, policy)
+        with_refund = evaluate_order(order, [claim], day, policy)
+        without = evaluate_order(order, [], day, policy)
     except RuleError as error:
         raise _fail(f"{error.field}: expected {error.expected}", EXIT_USAGE) from None
+    return with_refund, explain(order, [claim], day, policy, with_refund), without
 
 
 def _print_dispute(
-    result: OrderResult, without: OrderResult | None, format: DisputeFormat, policy: Policy, title: str
+    result: OrderResult,
+    steps: list[str],
+    without: OrderResult | None,
+    format: DisputeFormat,
+    policy: Policy,
+    title: str,
 ) -> None:
     if format is DisputeFormat.json:
         document = order_object(result, policy.rounding)
-        document["explanation"] = list(result.explanation)
+        document["explanation"] = steps
         if without is not None:
             document["without_dispute"] = format_money(without.cashback, without.currency)
         write_json_object(sys.stdout, document)
@@ -505,7 +514,7 @@ def _print_dispute(
     console = make_console()
     if without is not None:
         console.print(what_if_table(without, result, policy.rounding))
-    console.print(dispute_panel(result, policy.rounding, title))
+    console.print(dispute_panel(result, steps, policy.rounding, title))
 
 
 # --- validate ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import NamedTuple
 
 from .problems import Problem
 from .records import Dispute, Order, OrderResult, Policy, Totals
@@ -93,10 +94,28 @@ class Evaluation:
                     Problem(file, line, "order_id", order_id, "the id of an order in the orders file")
                 )
 
-    def find(self, orders: Iterable[Order | Problem], order_id: str) -> OrderResult | None:
+    def find(self, orders: Iterable[Order | Problem], order_id: str) -> Found | None:
         """The one order with this id, evaluated; problems in the files are gathered as usual."""
         found = None
-        for result in self.results(orders):
+        wanted: list[Order] = []
+        for result in self.results(_watch(orders, order_id, wanted)):
             if result.order_id == order_id:
                 found = result
-        return found
+        if found is None:
+            return None
+        return Found(wanted[0], tuple(self._disputes.get(order_id, ())), found)
+
+
+class Found(NamedTuple):
+    order: Order
+    disputes: tuple[Dispute, ...]
+    result: OrderResult
+
+
+def _watch(
+    orders: Iterable[Order | Problem], order_id: str, wanted: list[Order]
+) -> Iterator[Order | Problem]:
+    for order in orders:
+        if isinstance(order, Order) and order.order_id == order_id and not wanted:
+            wanted.append(order)
+        yield order

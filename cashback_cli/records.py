@@ -80,7 +80,6 @@ class OrderResult:
     status: Status
     confirm_on: date | None
     reason: str
-    explanation: tuple[str, ...] = ()
     store: str | None = None
     title: str | None = None
 

@@ -5,12 +5,12 @@ Pure functions over records: no I/O, no printing, no command-line types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .money import EXACT, format_money, format_percent, round_money
+from .money import EXACT, round_money
 from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
 
 HUNDRED = Decimal(100)
@@ -83,76 +83,39 @@ def kept_cashback(amount: Decimal, refunded: Decimal, expected: Decimal, terms: 
 def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, policy: Policy) -> OrderResult:
     """Apply rules 1–6 and 9 to one order; raises RuleError on data the rules cannot use."""
     terms = _terms(order, policy)
-    cur = terms.currency
-    money = lambda value: f"{format_money(value, cur, terms.rounding)} {cur}"  # noqa: E731
-    steps: list[str] = []
-
-    expected = expected_cashback(order.amount, terms)
-    if terms.rate is not None:
-        basis = f"cashback rate {format_percent(terms.rate)}%"
-    else:
-        basis = "fixed expected cashback"
-    cap_note = f" (capped at {money(terms.cap)})" if terms.cap is not None else ""
-    steps.append(
-        f"Order of {money(order.amount)} placed on {order.ordered_at.isoformat()}, "
-        f"{basis}: expected cashback {money(expected)}{cap_note}."
-    )
-
-    existing = [d for d in disputes if d.opened_at <= as_of]
-    still_open = [d for d in existing if d.resolved_at is None or d.resolved_at > as_of]
-    counted = [d for d in existing if d.resolved_at is not None and d.resolved_at <= as_of]
-    steps.extend(_dispute_steps(disputes, as_of, money))
-
-    refunded = sum((d.refund_amount or ZERO for d in counted), ZERO)
-    if refunded > order.amount:
+    amount = order.amount
+    expected = expected_cashback(amount, terms)
+    refunded, any_open, any_existing, last_resolved = _dispute_state(disputes, as_of)
+    if refunded > amount:
         raise RuleError(
-            "refund_amount",
-            f"{refunded:f}",
-            f"refunds adding up to at most the order amount {order.amount:f}",
+            "refund_amount", f"{refunded:f}", f"refunds adding up to at most the order amount {amount:f}"
         )
 
-    hold_ends = order.ordered_at + timedelta(days=terms.hold_days)
-    last_resolved = max((d.resolved_at for d in counted if d.resolved_at), default=None)
-    confirm_on: date | None = max(hold_ends, last_resolved) if last_resolved else hold_ends
-    if still_open:
-        confirm_on = None
+    confirm_on: date | None = None
+    if not any_open:
+        confirm_on = order.ordered_at + timedelta(days=terms.hold_days)
+        if last_resolved is not None and last_resolved > confirm_on:
+            confirm_on = last_resolved
 
-    cancel_on_dispute = policy.dispute_policy is DisputePolicy.CANCEL and bool(existing)
-    if cancel_on_dispute or refunded == order.amount:
-        cashback = ZERO * expected  # keeps the currency's exponent
-        status = Status.CANCELLED
-        if cancel_on_dispute:
-            reason = "dispute opened"
-            steps.append("This store cancels the whole cashback once a dispute is opened.")
-        else:
-            reason = "refunded in full"
-            steps.append(f"Refunded in full ({money(refunded)}): no cashback.")
+    nothing = round_money(ZERO, terms.currency, terms.rounding)  # zero with the minor-unit digits
+    if policy.dispute_policy is DisputePolicy.CANCEL and any_existing:
+        cashback, status, reason = nothing, Status.CANCELLED, "dispute opened"
+    elif refunded == amount:
+        cashback, status, reason = nothing, Status.CANCELLED, "refunded in full"
     else:
-        cashback = kept_cashback(order.amount, refunded, expected, terms)
-        if refunded:
-            steps.append(
-                f"Refunded {money(refunded)} of {money(order.amount)}: cashback on the remaining "
-                f"{money(order.amount - refunded)} is {money(cashback)}, "
-                f"{money(expected - cashback)} cancelled."
-            )
-        elif counted:
-            steps.append(f"No refund: the cashback stays whole at {money(cashback)}.")
-        if still_open:
+        cashback = kept_cashback(amount, refunded, expected, terms) if refunded else expected
+        if confirm_on is None:
             status, reason = Status.PENDING, "dispute open"
-            steps.append("A dispute is open: the cashback is frozen until it is resolved.")
-        elif confirm_on is not None and as_of < confirm_on:
+        elif as_of < confirm_on:
             status, reason = Status.PENDING, f"on hold until {confirm_on.isoformat()}"
         else:
             status, reason = Status.CONFIRMED, f"confirmed on {confirm_on.isoformat()}"
-    if confirm_on is not None and status is not Status.CANCELLED:
-        steps.append(_confirmation_step(hold_ends, terms.hold_days, last_resolved, confirm_on))
-    steps.append(f"As of {as_of.isoformat()}: {status.value}, cashback {money(cashback)}.")
 
     return OrderResult(
         order_id=order.order_id,
         ordered_at=order.ordered_at,
-        currency=cur,
-        amount=order.amount,
+        currency=terms.currency,
+        amount=amount,
         refunded=refunded,
         rate=terms.rate,
         expected_cashback=expected,
@@ -161,29 +124,31 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
         status=status,
         confirm_on=confirm_on,
         reason=reason,
-        explanation=tuple(steps),
         store=order.store,
         title=order.title,
     )
 
 
-def _dispute_steps(disputes: Iterable[Dispute], as_of: date, money) -> list[str]:
-    steps = []
-    for d in sorted(disputes, key=lambda d: d.opened_at):
-        opened = d.opened_at.isoformat()
-        if d.opened_at > as_of:
-            steps.append(f"Dispute opened on {opened} is after {as_of.isoformat()}: not counted yet.")
-        elif d.resolved_at is None or d.resolved_at > as_of:
-            steps.append(f"Dispute opened on {opened} is open on {as_of.isoformat()}.")
-        else:
-            refund = d.refund_amount or ZERO
-            what = f"a refund of {money(refund)}" if refund else "no refund (dispute lost)"
-            steps.append(f"Dispute opened on {opened}, resolved on {d.resolved_at.isoformat()} with {what}.")
-    return steps
+def _dispute_state(disputes: Sequence[Dispute], as_of: date) -> tuple[Decimal, bool, bool, date | None]:
+    """Rule 1 and 2: counted refunds, whether one is open, whether any exists, last resolution."""
+    refunded = ZERO
+    any_open = any_existing = False
+    last_resolved = None
+    for dispute in disputes:
+        if dispute.opened_at > as_of:
+            continue  # not opened yet on the as-of date: it does not exist
+        any_existing = True
+        resolved = dispute.resolved_at
+        if resolved is None or resolved > as_of:
+            any_open = True
+            continue
+        if dispute.refund_amount:
+            refunded += dispute.refund_amount
+        if last_resolved is None or resolved > last_resolved:
+            last_resolved = resolved
+    return refunded, any_open, any_existing, last_resolved
 
 
-def _confirmation_step(hold_ends: date, hold_days: int, last_resolved: date | None, confirm_on: date) -> str:
-    text = f"The {hold_days}-day hold ends on {hold_ends.isoformat()}"
-    if last_resolved is not None:
-        text += f"; the last dispute was resolved on {last_resolved.isoformat()}"
-    return f"{text}: confirmation is due on {confirm_on.isoformat()}."
+def applied_terms(order: Order, policy: Policy) -> _Terms:
+    """The rate, cap, hold and currency that applied to an order, for explaining its figures."""
+    return _terms(order, policy)

@@ -72,7 +72,7 @@ def totals_table(totals: Totals) -> Table:
     return table
 
 
-def dispute_panel(result: OrderResult, rounding: str, title: str) -> Panel:
+def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, title: str) -> Panel:
     """One order's figures beside the numbered steps that led to them."""
     row = order_object(result, rounding)
     figures = Table.grid(padding=(0, 2))
@@ -90,7 +90,7 @@ def dispute_panel(result: OrderResult, rounding: str, title: str) -> Panel:
     figures.add_row("Status", _status(result))
     figures.add_row("Confirm on", row["confirm_on"] or "—")
     figures.add_row("Reason", row["reason"])
-    return Panel(Group(figures, Text(""), steps_text(result.explanation)), title=title, expand=False)
+    return Panel(Group(figures, Text(""), steps_text(steps)), title=title, expand=False)
 
 
 def steps_text(steps: Sequence[str]) -> Text:
