@@ -14,27 +14,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
-from .evaluation import Evaluation, Found
-from .explanation import explain
-from .loaders import STDIN, LoadOptions, read_disputes, read_orders
-from .money import format_money
 from .parsing import parse_amount, parse_currency, parse_date, parse_rate
 from .problems import FieldError, InputError, Problem
 from .records import Dispute, Order, OrderResult, Policy
-from .render import (
-    order_object,
-    write_csv_report,
-    write_csv_summary,
-    write_json_object,
-    write_json_report,
-    write_json_summary,
-)
-from .rules import RuleError, evaluate_order
+
+if TYPE_CHECKING:  # the heavier modules load inside the commands that use them: fast start-up
+    from .evaluation import Evaluation
+    from .loaders import LoadOptions
 
 EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
 SHOWN_PROBLEMS = 20
@@ -95,7 +86,10 @@ RateOpt = Annotated[
     ),
 ]
 CurrencyOpt = Annotated[
-    str, typer.Option("--currency", metavar="CODE", help="Currency of orders that do not name one.")
+    str | None,
+    typer.Option(
+        "--currency", metavar="CODE", help="Currency of orders that do not name one. [default: USD]"
+    ),
 ]
 RoundingOpt = Annotated[
     Rounding, typer.Option("--rounding", help="How figures are rounded to the currency's minor unit.")
@@ -187,16 +181,18 @@ def _as_of(text: str | None) -> date:
     return date.today() if text is None else _option_value(parse_date, text, "--as-of")
 
 
-def _policy(hold_days: int, rate: str | None, currency: str, rounding: Rounding) -> Policy:
+def _policy(hold_days: int, rate: str | None, currency: str | None, rounding: Rounding) -> Policy:
     return Policy(
         hold_days=hold_days,
         rate=None if rate is None else _option_value(parse_rate, rate, "--rate"),
-        currency=_option_value(parse_currency, currency, "--currency"),
+        currency="USD" if currency is None else _option_value(parse_currency, currency, "--currency"),
         rounding=rounding.value,
     )
 
 
 def _load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None) -> LoadOptions:
+    from .loaders import LoadOptions
+
     field_map = {}
     for entry in mapping or ():
         field, sep, header = entry.partition("=")
@@ -204,19 +200,6 @@ def _load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | Non
             raise typer.BadParameter(f"got {entry!r}, expected FIELD=HEADER", param_hint="--map")
         field_map[field.strip()] = header.strip()
     return LoadOptions(encoding=encoding, dayfirst=dayfirst, field_map=field_map)
-
-
-def _load_disputes(
-    orders: str, disputes: list[str] | None, options: LoadOptions
-) -> tuple[list[Dispute], list[Problem]]:
-    """Disputes from --disputes files and from an orders file that is one JSON document."""
-    found: list[Dispute] = []
-    problems: list[Problem] = []
-    sources = [(orders, True), *((path, False) for path in disputes or ())]
-    for path, embedded in sources:
-        for item in read_disputes(path, options, embedded):
-            (problems if isinstance(item, Problem) else found).append(item)
-    return found, problems
 
 
 @contextmanager
@@ -229,7 +212,7 @@ def _report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
     if output is not None:
         target = os.path.abspath(output)
         for path in inputs:
-            if path != STDIN and os.path.exists(path) and os.path.abspath(path) == target:
+            if path != "-" and os.path.exists(path) and os.path.abspath(path) == target:
                 raise _fail(f"--output {output} is one of the input files; choose another name", EXIT_USAGE)
         folder = os.path.dirname(target)
         try:
@@ -293,7 +276,7 @@ def status(
     as_of: AsOfOpt = None,
     hold_days: HoldOpt = 15,
     rate: RateOpt = None,
-    currency: CurrencyOpt = "USD",
+    currency: CurrencyOpt = None,
     rounding: RoundingOpt = Rounding.half_up,
     format: Annotated[
         Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
@@ -314,21 +297,36 @@ def status(
 
     Example: cashback status examples/orders.csv -d examples/disputes.csv --summary --format json
     """
+    from .pipeline import evaluate_files
+
     options = _load_options(encoding, dayfirst, mapping)
     policy = _policy(hold_days, rate, currency, rounding)
     day = _as_of(as_of)
+    inputs = [orders, *(disputes or ())]
     try:
-        found, problems = _load_disputes(orders, disputes, options)
-        evaluation = Evaluation(found, day, lambda order: policy)
-        evaluation.problems.extend(problems)
-        results = evaluation.results(read_orders(orders, options))
-        inputs = [orders, *(disputes or ())]
         if format is Format.table:
-            _status_tables(results, evaluation, policy, summary, limit, skip_invalid, output, inputs)
-            return
-        with _report_sink(output, inputs) as out:
-            _status_data(out, format, results, evaluation, policy, summary)
+            drawn: list = []
+
+            def draw(results, run) -> None:
+                drawn[:] = [_orders_table(results, policy, summary, limit)]
+
+            evaluation = evaluate_files(
+                orders, disputes or (), options, day, lambda order: policy, draw, skip_invalid
+            )
             _check_problems(evaluation, skip_invalid)
+            _print_status_tables(drawn[0], evaluation, summary, output, inputs)
+        else:
+            with _report_sink(output, inputs) as out:
+
+                def write(results, run) -> None:
+                    out.seek(0)
+                    out.truncate()
+                    _status_data(out, format, results, run, policy, summary)
+
+                evaluation = evaluate_files(
+                    orders, disputes or (), options, day, lambda order: policy, write, skip_invalid
+                )
+                _check_problems(evaluation, skip_invalid)
     except InputError as error:
         raise _fail(str(error), EXIT_USAGE) from None
     _future_warning(evaluation)
@@ -348,6 +346,8 @@ def _partial(evaluation: Evaluation) -> dict[str, bool]:
 
 
 def _status_data(out, format: Format, results, evaluation: Evaluation, policy: Policy, summary: bool) -> None:
+    from .render import write_csv_report, write_csv_summary, write_json_report, write_json_summary
+
     if summary:
         for _ in results:
             pass
@@ -363,20 +363,18 @@ def _status_data(out, format: Format, results, evaluation: Evaluation, policy: P
         write_csv_report(out, results, policy.rounding)
 
 
-def _status_tables(
-    results,
-    evaluation: Evaluation,
-    policy: Policy,
-    summary: bool,
-    limit: int,
-    skip_invalid: bool,
-    output: str | None,
-    inputs: list[str],
-) -> None:
-    from .tables import make_console, orders_table, totals_table
+def _orders_table(results, policy: Policy, summary: bool, limit: int):
+    from .tables import orders_table
 
-    table, left_out = orders_table(results, policy.rounding, limit=0 if summary else limit)
-    _check_problems(evaluation, skip_invalid)
+    return orders_table(results, policy.rounding, limit=0 if summary else limit)
+
+
+def _print_status_tables(
+    drawn, evaluation: Evaluation, summary: bool, output: str | None, inputs: list[str]
+) -> None:
+    from .tables import make_console, totals_table
+
+    table, left_out = drawn
     with _report_sink(output, inputs) as out:
         console = make_console(out if output else None)
         title = f"as of {evaluation.as_of.isoformat()}" + (" (partial)" if evaluation.problems else "")
@@ -388,7 +386,6 @@ def _status_tables(
         totals = totals_table(evaluation.totals)
         totals.title = f"Totals {title}"
         console.print(totals)
-    _future_warning(evaluation)
 
 
 # --- dispute -------------------------------------------------------------------------------
@@ -415,7 +412,7 @@ def dispute(
     as_of: AsOfOpt = None,
     hold_days: HoldOpt = 15,
     rate: RateOpt = None,
-    currency: CurrencyOpt = "USD",
+    currency: CurrencyOpt = None,
     rounding: RoundingOpt = Rounding.half_up,
     format: Annotated[
         DisputeFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
@@ -440,11 +437,12 @@ def dispute(
         if amount is not None or refund is not None:
             raise _fail("--amount and --refund are for a what-if without ORDER_ID", EXIT_USAGE)
         options = _load_options(encoding, dayfirst, mapping)
-        found = _find_order(order_id, orders, disputes, options, day, policy)
-        steps = explain(found.order, found.disputes, day, policy, found.result)
-        _print_dispute(found.result, steps, None, format, policy, f"Order {order_id}")
+        result, steps = _explained_order(order_id, orders, disputes, options, day, policy)
+        _print_dispute(result, steps, None, format, policy, f"Order {order_id}")
     elif amount is not None:
-        with_refund, steps, without = _what_if(amount, refund or "0", ordered_at, day, policy)
+        with_refund, steps, without = _what_if(
+            amount, refund or "0", ordered_at, day, policy, currency is not None
+        )
         _print_dispute(with_refund, steps, without, format, policy, "What if")
     else:
         raise _fail(
@@ -452,29 +450,57 @@ def dispute(
         )
 
 
-def _find_order(order_id, orders, disputes, options, day, policy) -> Found:
+def _explained_order(order_id, orders, disputes, options, day, policy) -> tuple[OrderResult, list[str]]:
+    """The order's result and the steps that led to it, or exit 3 when the id is not there."""
+    from .explanation import explain
+    from .pipeline import evaluate_files
+
+    wanted: list[Order] = []
+    found: list[OrderResult] = []
+
+    def tap(stream):
+        for order in stream:
+            if not wanted and order.__class__ is Order and order.order_id == order_id:
+                wanted.append(order)
+            yield order
+
+    def keep(results, run) -> None:
+        found[:] = [result for result in results if result.order_id == order_id]
+
     try:
-        found, problems = _load_disputes(orders, disputes, options)
-        evaluation = Evaluation(found, day, lambda order: policy)
-        evaluation.problems.extend(problems)
-        result = evaluation.find(read_orders(orders, options), order_id)
+        evaluation = evaluate_files(orders, disputes or (), options, day, lambda order: policy, keep, tap=tap)
     except InputError as error:
         raise _fail(str(error), EXIT_USAGE) from None
     _stop_on_problems(evaluation.problems)
-    if result is None:
-        if order_id in evaluation._seen:
+    if not found:
+        if wanted:
             raise _fail(
                 f"order {order_id} is dated after {day.isoformat()}; try a later --as-of", EXIT_NOT_FOUND
             )
         raise _fail(f"order {order_id} not found in {orders}", EXIT_NOT_FOUND)
-    return result
+    result = found[0]
+    return result, explain(wanted[0], evaluation.disputes_of(order_id), day, policy, result)
 
 
-def _what_if(amount_text, refund_text, ordered_at, day, policy) -> tuple[OrderResult, list[str], OrderResult]:
+def _what_if(
+    amount_text, refund_text, ordered_at, day, policy, currency_given: bool
+) -> tuple[OrderResult, list[str], OrderResult]:
+    from .explanation import explain
+    from .rules import RuleError, evaluate_order
+
     if policy.rate is None:
         raise _fail("a what-if needs --rate PCT (the store's cashback rate)", EXIT_USAGE)
     amount, written = _option_value(parse_amount, amount_text, "--amount")
-    refund, _ = _option_value(parse_amount, refund_text, "--refund")
+    refund, refund_currency = _option_value(parse_amount, refund_text, "--refund")
+    if written and currency_given and written != policy.currency:
+        raise typer.BadParameter(
+            f"expected an amount in {policy.currency}, as --currency says", param_hint="--amount"
+        )
+    currency = written or policy.currency
+    if refund_currency and refund_currency != currency:
+        raise typer.BadParameter(
+            f"expected a refund in {currency}, the order's currency", param_hint="--refund"
+        )
     if amount == 0:
         raise typer.BadParameter("expected an amount greater than 0", param_hint="--amount")
     if refund > amount:
@@ -484,7 +510,7 @@ def _what_if(amount_text, refund_text, ordered_at, day, policy) -> tuple[OrderRe
     order_day = day if ordered_at is None else _option_value(parse_date, ordered_at, "--ordered-at")
     if order_day > day:
         raise typer.BadParameter("expected a date on or before the as-of date", param_hint="--ordered-at")
-    order = Order(order_id=None, ordered_at=order_day, amount=amount, currency=written)  # type: ignore[arg-type]
+    order = Order(order_id=None, ordered_at=order_day, amount=amount, currency=currency)  # type: ignore[arg-type]
     claim = Dispute(order_id=None, opened_at=day, resolved_at=day, refund_amount=refund)  # type: ignore[arg-type]
     try:
         with_refund = evaluate_order(order, [claim], day, policy)
@@ -503,6 +529,9 @@ def _print_dispute(
     title: str,
 ) -> None:
     if format is DisputeFormat.json:
+        from .money import format_money
+        from .render import order_object, write_json_object
+
         document = order_object(result, policy.rounding)
         document["explanation"] = steps
         if without is not None:
@@ -527,7 +556,7 @@ def validate(
     ],
     disputes: DisputesOpt = None,
     rate: RateOpt = None,
-    currency: CurrencyOpt = "USD",
+    currency: CurrencyOpt = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -536,19 +565,23 @@ def validate(
 
     Example: cashback validate examples/orders.csv --disputes examples/disputes.csv
     """
+    from .pipeline import evaluate_files
+
     options = _load_options(encoding, dayfirst, mapping)
     policy = _policy(15, rate, currency, Rounding.half_up)
+    counted: list[int] = []
+
+    def count(results, run) -> None:
+        counted[:] = [sum(1 for _ in results)]
+
     try:
-        found, problems = _load_disputes(orders, disputes, options)
-        evaluation = Evaluation(found, FAR_FUTURE, lambda order: policy)
-        evaluation.problems.extend(problems)
-        count = sum(1 for _ in evaluation.results(read_orders(orders, options)))
+        evaluation = evaluate_files(orders, disputes or (), options, FAR_FUTURE, lambda order: policy, count)
     except InputError as error:
         raise _fail(str(error), EXIT_USAGE) from None
     if evaluation.problems:
         _report_problems(evaluation.problems, limit=None)
-        raise _fail(f"{len(evaluation.problems)} problem(s) found", EXIT_DATA)
-    typer.echo(f"ok, {count} orders, {len(found)} disputes")
+        raise _fail(f"{len(set(evaluation.problems))} problem(s) found", EXIT_DATA)
+    typer.echo(f"ok, {counted[0]} orders, {evaluation.dispute_count} disputes")
 
 
 def main() -> None:

@@ -2,25 +2,53 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
-from typing import NamedTuple
 
 from .problems import Problem
 from .records import Dispute, Order, OrderResult, Policy, Totals
 from .rules import RuleError, evaluate_order
+
+_HASH_BITS = (1 << 64) - 1
 
 
 def _where(record: Order | Dispute) -> tuple[str, int | None]:
     return (record.source.file, record.source.line) if record.source else ("<input>", None)
 
 
+class IdRegistry:
+    """Order ids seen so far, as 8-byte hashes: a million ids take 8 MB, not a hundred.
+
+    Duplicates are found at the end of the run (equal hashes); the rare run that has some
+    reads the ids once more to name them exactly, with their lines.
+    """
+
+    def __init__(self) -> None:
+        self._buckets = [array("Q") for _ in range(256)]
+
+    def add(self, order_id: str) -> None:
+        digest = hash(order_id) & _HASH_BITS
+        self._buckets[digest >> 56].append(digest)
+
+    def repeated(self) -> set[int]:
+        found: set[int] = set()
+        for bucket in self._buckets:
+            if len(set(bucket)) != len(bucket):
+                found.update(h for h, count in Counter(bucket).items() if count > 1)
+        return found
+
+
+def id_hash(order_id: str) -> int:
+    return hash(order_id) & _HASH_BITS
+
+
 class Evaluation:
     """One run over a stream of orders: results out, problems and totals gathered on the way.
 
     Disputes are indexed once; orders stream through, so a report over millions of orders
-    keeps only the disputes and the order ids in memory.
+    keeps only the disputes and 8 bytes per order id in memory.
     """
 
     def __init__(
@@ -28,65 +56,92 @@ class Evaluation:
         disputes: Iterable[Dispute],
         as_of: date,
         policy_for: Callable[[Order], Policy],
+        skip_ids: Collection[str] = (),
     ) -> None:
         self.as_of = as_of
         self.policy_for = policy_for
+        self.skip_ids = skip_ids
         self.problems: list[Problem] = []
         self.left_out_future = 0
         self.totals = Totals()
-        self._disputes: dict[str, list[Dispute]] = defaultdict(list)
+        self.repeated_ids: set[int] = set()
+        index: dict[str, list[Dispute]] = {}
+        self.dispute_count = 0
         for dispute in disputes:
-            self._disputes[dispute.order_id].append(dispute)
-        self._seen: dict[str, int | None] = {}
+            index.setdefault(dispute.order_id, []).append(dispute)
+            self.dispute_count += 1
+        self._disputes = {order_id: tuple(found) for order_id, found in index.items()}
+        self._matched: set[str] = set()
+        self._ids = IdRegistry()
 
     def results(self, orders: Iterable[Order | Problem]) -> Iterator[OrderResult]:
-        """Evaluate each valid order; after the last one, flag disputes for unknown orders."""
+        """Evaluate each valid order; after the last one, check ids and disputes across the files."""
+        evaluate = self._evaluate
+        add = self.totals.add
         for order in orders:
-            if isinstance(order, Problem):
+            if order.__class__ is not Order:
                 self.problems.append(order)
                 continue
-            result = self._evaluate(order)
+            result = evaluate(order)
             if result is not None:
-                self.totals.add(result)
+                add(result)
                 yield result
+        self.repeated_ids = self._ids.repeated()
         self._flag_orphan_disputes()
 
     def _evaluate(self, order: Order) -> OrderResult | None:
-        file, line = _where(order)
-        if order.order_id in self._seen:
-            first = self._seen[order.order_id]
-            self.problems.append(
-                Problem(file, line, "order_id", order.order_id, f"a unique order id (also on line {first})")
-            )
+        order_id = order.order_id
+        if self.skip_ids and order_id in self.skip_ids:
             return None
-        self._seen[order.order_id] = line
-        disputes = self._disputes.get(order.order_id, ())
-        early = [d for d in disputes if d.opened_at < order.ordered_at]
-        for dispute in early:
-            d_file, d_line = _where(dispute)
-            self.problems.append(
-                Problem(
-                    d_file,
-                    d_line,
-                    "opened_at",
-                    dispute.opened_at.isoformat(),
-                    f"a date on or after the order date ({order.ordered_at.isoformat()})",
-                )
-            )
-        if early:
-            return None
+        self._ids.add(order_id)
+        disputes = self._disputes.get(order_id, ())
+        policy = self.policy_for(order)
+        if disputes:
+            self._matched.add(order_id)
+            if self._inconsistent_disputes(order, disputes, order.currency or policy.currency):
+                return None
         if order.ordered_at > self.as_of:
             self.left_out_future += 1
             return None
         try:
-            return evaluate_order(order, disputes, self.as_of, self.policy_for(order))
+            return evaluate_order(order, disputes, self.as_of, policy)
         except RuleError as error:
+            file, line = _where(order)
             self.problems.append(Problem(file, line, error.field, error.value, error.expected))
             return None
 
+    def _inconsistent_disputes(self, order: Order, disputes: tuple[Dispute, ...], currency: str) -> bool:
+        """A dispute opened before its order, or refunding another currency, is a data error."""
+        found = False
+        for dispute in disputes:
+            file, line = _where(dispute)
+            if dispute.opened_at < order.ordered_at:
+                found = True
+                self.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "opened_at",
+                        dispute.opened_at.isoformat(),
+                        f"a date on or after the order date ({order.ordered_at.isoformat()})",
+                    )
+                )
+            if dispute.refund_currency and dispute.refund_currency != currency:
+                found = True
+                self.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "refund_amount",
+                        f"{dispute.refund_amount} {dispute.refund_currency}",
+                        f"a refund in {currency}, the order's currency",
+                    )
+                )
+        return found
+
     def _flag_orphan_disputes(self) -> None:
         for order_id, disputes in self._disputes.items():
-            if order_id in self._seen:
+            if order_id in self._matched or order_id in self.skip_ids:
                 continue
             for dispute in disputes:
                 file, line = _where(dispute)
@@ -94,28 +149,32 @@ class Evaluation:
                     Problem(file, line, "order_id", order_id, "the id of an order in the orders file")
                 )
 
-    def find(self, orders: Iterable[Order | Problem], order_id: str) -> Found | None:
-        """The one order with this id, evaluated; problems in the files are gathered as usual."""
-        found = None
-        wanted: list[Order] = []
-        for result in self.results(_watch(orders, order_id, wanted)):
-            if result.order_id == order_id:
-                found = result
-        if found is None:
-            return None
-        return Found(wanted[0], tuple(self._disputes.get(order_id, ())), found)
+    def disputes_of(self, order_id: str) -> tuple[Dispute, ...]:
+        return self._disputes.get(order_id, ())
 
 
-class Found(NamedTuple):
-    order: Order
-    disputes: tuple[Dispute, ...]
-    result: OrderResult
-
-
-def _watch(
-    orders: Iterable[Order | Problem], order_id: str, wanted: list[Order]
-) -> Iterator[Order | Problem]:
+def duplicate_problems(
+    orders: Iterable[Order | Problem], repeated: set[int]
+) -> tuple[list[Problem], set[str]]:
+    """Name each repeated order id with its lines: the second look a run with duplicates takes."""
+    first_line: dict[str, int | None] = {}
+    problems: list[Problem] = []
+    duplicated: set[str] = set()
     for order in orders:
-        if isinstance(order, Order) and order.order_id == order_id and not wanted:
-            wanted.append(order)
-        yield order
+        if order.__class__ is not Order or id_hash(order.order_id) not in repeated:
+            continue
+        file, line = _where(order)
+        if order.order_id in first_line:
+            duplicated.add(order.order_id)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "order_id",
+                    order.order_id,
+                    f"a unique order id (also on line {first_line[order.order_id]})",
+                )
+            )
+        else:
+            first_line[order.order_id] = line
+    return problems, duplicated

@@ -7,7 +7,7 @@ from datetime import date
 
 from .money import format_money, format_percent
 from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
-from .rules import applied_terms
+from .rules import applied_terms, hold_end
 
 
 def explain(
@@ -70,9 +70,7 @@ def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money) -> list[str]
 def _confirmation_step(
     order: Order, hold_days: int, disputes: Sequence[Dispute], as_of: date, confirm_on: date
 ) -> str:
-    from datetime import timedelta
-
-    text = f"The {hold_days}-day hold ends on {(order.ordered_at + timedelta(days=hold_days)).isoformat()}"
+    text = f"The {hold_days}-day hold ends on {hold_end(order.ordered_at, hold_days).isoformat()}"
     resolved = [
         d.resolved_at for d in disputes if d.opened_at <= as_of and d.resolved_at and d.resolved_at <= as_of
     ]

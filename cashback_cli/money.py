@@ -47,8 +47,15 @@ def minor_digits(currency: str) -> int:
     return _MINOR_DIGITS.get(currency, 2)
 
 
+_quanta: dict[str, Decimal] = {}
+
+
 def quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_digits(currency))
+    """The currency's minor unit as a Decimal exponent: 0.01, 1, 0.001."""
+    step = _quanta.get(currency)
+    if step is None:
+        step = _quanta[currency] = Decimal(1).scaleb(-minor_digits(currency))
+    return step
 
 
 def round_money(value: Decimal, currency: str, rounding: str) -> Decimal:

@@ -1,4 +1,8 @@
-"""The records the rules read and write: small, frozen, with exact Decimal money."""
+"""The records the rules read and write: small, immutable, with exact Decimal money.
+
+Orders, disputes and results are NamedTuples: as immutable as frozen dataclasses, and several
+times cheaper to make, which matters at millions of rows.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Where a record came from, so a problem with it can be pointed at."""
 
     file: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Order:
+class Order(NamedTuple):
     order_id: str
     ordered_at: date
     amount: Decimal
@@ -31,14 +34,14 @@ class Order:
     source: Source | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Dispute:
+class Dispute(NamedTuple):
     order_id: str
     opened_at: date
     resolved_at: date | None = None
     refund_amount: Decimal | None = None
     outcome: str | None = None
     source: Source | None = None
+    refund_currency: str | None = None  # when the refund was written with a sign or code
 
 
 class Status(StrEnum):
@@ -64,8 +67,7 @@ class Policy:
     dispute_policy: DisputePolicy = DisputePolicy.PROPORTIONAL
 
 
-@dataclass(frozen=True, slots=True)
-class OrderResult:
+class OrderResult(NamedTuple):
     """One order evaluated as of a date; the JSON order object is made from it."""
 
     order_id: str | None
@@ -103,8 +105,22 @@ class Totals:
         if sums is None:
             sums = self.by_currency[result.currency] = CurrencyTotals()
         sums.orders += 1
-        if result.status is Status.PENDING:
+        status = result.status
+        if status is _PENDING:
             sums.pending += result.cashback
-        elif result.status is Status.CONFIRMED:
+        elif status is _CONFIRMED:
             sums.confirmed += result.cashback
-        sums.cancelled += result.cancelled_cashback
+        if result.cancelled_cashback:
+            sums.cancelled += result.cancelled_cashback
+
+    def merge(self, other: Totals) -> None:
+        """Add another run's sums (a worker's share of a big file) to these."""
+        for currency, theirs in other.by_currency.items():
+            sums = self.by_currency.setdefault(currency, CurrencyTotals())
+            sums.orders += theirs.orders
+            sums.pending += theirs.pending
+            sums.confirmed += theirs.confirmed
+            sums.cancelled += theirs.cancelled
+
+
+_PENDING, _CONFIRMED = Status.PENDING, Status.CONFIRMED

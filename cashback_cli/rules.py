@@ -1,20 +1,23 @@
 """The cashback rules of SPEC.md: one order and its disputes, as of a date, under a policy.
 
-Pure functions over records: no I/O, no printing, no command-line types.
+Pure functions over records: no I/O, no printing, no command-line types. They run once per
+order on inputs of millions of rows, so repeated work (dates, texts, terms) is memoised.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from .money import EXACT, round_money
+from .money import EXACT, ROUNDING_MODES, quantum
 from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+PENDING, CONFIRMED, CANCELLED = Status.PENDING, Status.CONFIRMED, Status.CANCELLED
+CANCEL = DisputePolicy.CANCEL
 
 
 class RuleError(ValueError):
@@ -27,11 +30,11 @@ class RuleError(ValueError):
         self.expected = expected
 
 
-@dataclass(frozen=True, slots=True)
-class _Terms:
+class Terms(NamedTuple):
     """The order's own fields, completed from the policy where the order is silent."""
 
     currency: str
+    quantum: Decimal
     rounding: str
     hold_days: int
     cap: Decimal | None
@@ -39,29 +42,32 @@ class _Terms:
     fixed_expected: Decimal | None
 
 
-def _terms(order: Order, policy: Policy) -> _Terms:
+def applied_terms(order: Order, policy: Policy) -> Terms:
+    """The rate, cap, hold and currency that apply to an order (SPEC.md, "Store policies")."""
     rate = None
     if order.expected_cashback is None:
         rate = order.cashback_rate if order.cashback_rate is not None else policy.rate
         if rate is None:
             raise RuleError("cashback_rate", "", "a cashback rate or expected cashback in the row, or --rate")
-    return _Terms(
-        currency=order.currency or policy.currency,
-        rounding=policy.rounding,
-        hold_days=order.hold_days if order.hold_days is not None else policy.hold_days,
-        cap=order.max_cashback if order.max_cashback is not None else policy.max_cashback,
-        rate=rate,
-        fixed_expected=order.expected_cashback,
+    currency = order.currency or policy.currency
+    return Terms(
+        currency,
+        quantum(currency),
+        ROUNDING_MODES[policy.rounding],
+        order.hold_days if order.hold_days is not None else policy.hold_days,
+        order.max_cashback if order.max_cashback is not None else policy.max_cashback,
+        rate,
+        order.expected_cashback,
     )
 
 
-def _capped_rounded(raw: Decimal, terms: _Terms) -> Decimal:
+def _capped_rounded(raw: Decimal, terms: Terms) -> Decimal:
     if terms.cap is not None and raw > terms.cap:
         raw = terms.cap
-    return round_money(raw, terms.currency, terms.rounding)
+    return raw.quantize(terms.quantum, terms.rounding, EXACT)  # positional: keywords cost here
 
 
-def expected_cashback(amount: Decimal, terms: _Terms) -> Decimal:
+def expected_cashback(amount: Decimal, terms: Terms) -> Decimal:
     """Rule 3: E = amount × rate / 100 (or the fixed figure), capped, rounded."""
     if terms.fixed_expected is not None:
         raw = terms.fixed_expected
@@ -70,7 +76,7 @@ def expected_cashback(amount: Decimal, terms: _Terms) -> Decimal:
     return _capped_rounded(raw, terms)
 
 
-def kept_cashback(amount: Decimal, refunded: Decimal, expected: Decimal, terms: _Terms) -> Decimal:
+def kept_cashback(amount: Decimal, refunded: Decimal, expected: Decimal, terms: Terms) -> Decimal:
     """Rule 5: cashback on what was not refunded, capped, rounded."""
     remaining = amount - refunded
     if terms.fixed_expected is not None:
@@ -82,10 +88,12 @@ def kept_cashback(amount: Decimal, refunded: Decimal, expected: Decimal, terms: 
 
 def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, policy: Policy) -> OrderResult:
     """Apply rules 1–6 and 9 to one order; raises RuleError on data the rules cannot use."""
-    terms = _terms(order, policy)
+    terms = applied_terms(order, policy)
     amount = order.amount
     expected = expected_cashback(amount, terms)
-    refunded, any_open, any_existing, last_resolved = _dispute_state(disputes, as_of)
+    refunded, any_open, any_existing, last_resolved = (
+        _dispute_state(disputes, as_of) if disputes else _NO_DISPUTE
+    )
     if refunded > amount:
         raise RuleError(
             "refund_amount", f"{refunded:f}", f"refunds adding up to at most the order amount {amount:f}"
@@ -93,44 +101,46 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
 
     confirm_on: date | None = None
     if not any_open:
-        confirm_on = order.ordered_at + timedelta(days=terms.hold_days)
+        confirm_on = hold_end(order.ordered_at, terms.hold_days)
         if last_resolved is not None and last_resolved > confirm_on:
             confirm_on = last_resolved
 
-    nothing = round_money(ZERO, terms.currency, terms.rounding)  # zero with the minor-unit digits
-    if policy.dispute_policy is DisputePolicy.CANCEL and any_existing:
-        cashback, status, reason = nothing, Status.CANCELLED, "dispute opened"
+    if any_existing and policy.dispute_policy is CANCEL:
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "dispute opened"
     elif refunded == amount:
-        cashback, status, reason = nothing, Status.CANCELLED, "refunded in full"
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "refunded in full"
     else:
         cashback = kept_cashback(amount, refunded, expected, terms) if refunded else expected
         if confirm_on is None:
-            status, reason = Status.PENDING, "dispute open"
+            status, reason = PENDING, "dispute open"
         elif as_of < confirm_on:
-            status, reason = Status.PENDING, f"on hold until {confirm_on.isoformat()}"
+            status, reason = PENDING, _reason("on hold until", confirm_on)
         else:
-            status, reason = Status.CONFIRMED, f"confirmed on {confirm_on.isoformat()}"
+            status, reason = CONFIRMED, _reason("confirmed on", confirm_on)
 
     return OrderResult(
-        order_id=order.order_id,
-        ordered_at=order.ordered_at,
-        currency=terms.currency,
-        amount=amount,
-        refunded=refunded,
-        rate=terms.rate,
-        expected_cashback=expected,
-        cashback=cashback,
-        cancelled_cashback=expected - cashback,
-        status=status,
-        confirm_on=confirm_on,
-        reason=reason,
-        store=order.store,
-        title=order.title,
+        order.order_id,
+        order.ordered_at,
+        terms.currency,
+        amount,
+        refunded,
+        terms.rate,
+        expected,
+        cashback,
+        expected - cashback,
+        status,
+        confirm_on,
+        reason,
+        order.store,
+        order.title,
     )
 
 
+_NO_DISPUTE = (ZERO, False, False, None)
+
+
 def _dispute_state(disputes: Sequence[Dispute], as_of: date) -> tuple[Decimal, bool, bool, date | None]:
-    """Rule 1 and 2: counted refunds, whether one is open, whether any exists, last resolution."""
+    """Rules 1 and 2: counted refunds, whether one is open, whether any exists, last resolution."""
     refunded = ZERO
     any_open = any_existing = False
     last_resolved = None
@@ -149,6 +159,27 @@ def _dispute_state(disputes: Sequence[Dispute], as_of: date) -> tuple[Decimal, b
     return refunded, any_open, any_existing, last_resolved
 
 
-def applied_terms(order: Order, policy: Policy) -> _Terms:
-    """The rate, cap, hold and currency that applied to an order, for explaining its figures."""
-    return _terms(order, policy)
+_hold_ends: dict[tuple[date, int], date] = {}
+_reasons: dict[tuple[str, date], str] = {}
+_MEMO_LIMIT = 100_000
+
+
+def hold_end(ordered_at: date, hold_days: int) -> date:
+    """The day the hold ends (memoised: a big export has few distinct order dates)."""
+    key = (ordered_at, hold_days)
+    end = _hold_ends.get(key)
+    if end is None:
+        if len(_hold_ends) > _MEMO_LIMIT:
+            _hold_ends.clear()
+        end = _hold_ends[key] = ordered_at + timedelta(days=hold_days)
+    return end
+
+
+def _reason(words: str, day: date) -> str:
+    key = (words, day)
+    text = _reasons.get(key)
+    if text is None:
+        if len(_reasons) > _MEMO_LIMIT:
+            _reasons.clear()
+        text = _reasons[key] = f"{words} {day.isoformat()}"
+    return text
