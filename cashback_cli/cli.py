@@ -290,6 +290,12 @@ def status(
     mapping: MapOpt = None,
     skip_invalid: SkipOpt = False,
     output: OutputOpt = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Processes for --summary of a big file. [default: 0, every core]"
+        ),
+    ] = 0,
 ) -> None:
     """Pending, confirmed and cancelled cashback of every order, with totals per currency.
 
@@ -297,39 +303,68 @@ def status(
 
     Example: cashback status examples/orders.csv -d examples/disputes.csv --summary --format json
     """
+    from dataclasses import replace
+
     from .pipeline import evaluate_files
+    from .progress import reading_progress
 
     options = _load_options(encoding, dayfirst, mapping)
     policy = _policy(hold_days, rate, currency, rounding)
     day = _as_of(as_of)
     inputs = [orders, *(disputes or ())]
+    drawn: list = []
+
+    def evaluate(consume=None):
+        with reading_progress(orders) as on_read:
+            return evaluate_files(
+                orders,
+                disputes or (),
+                replace(options, on_read=on_read),
+                day,
+                lambda order: policy,
+                consume,
+                skip_invalid,
+                workers=_workers(orders, jobs),
+            )
+
+    def draw(results, run) -> None:
+        drawn[:] = [_orders_table(results, policy, limit)]
+
     try:
         if format is Format.table:
-            drawn: list = []
-
-            def draw(results, run) -> None:
-                drawn[:] = [_orders_table(results, policy, summary, limit)]
-
-            evaluation = evaluate_files(
-                orders, disputes or (), options, day, lambda order: policy, draw, skip_invalid
-            )
+            evaluation = evaluate(None if summary else draw)
             _check_problems(evaluation, skip_invalid)
-            _print_status_tables(drawn[0], evaluation, summary, output, inputs)
+            _print_status_tables(drawn[0] if drawn else None, evaluation, output, inputs)
+        elif summary:
+            evaluation = evaluate()
+            _check_problems(evaluation, skip_invalid)
+            with _report_sink(output, inputs) as out:
+                _write_summary(out, format, evaluation)
         else:
             with _report_sink(output, inputs) as out:
 
                 def write(results, run) -> None:
                     out.seek(0)
                     out.truncate()
-                    _status_data(out, format, results, run, policy, summary)
+                    _write_report(out, format, results, run, policy)
 
-                evaluation = evaluate_files(
-                    orders, disputes or (), options, day, lambda order: policy, write, skip_invalid
-                )
+                evaluation = evaluate(write)
                 _check_problems(evaluation, skip_invalid)
     except InputError as error:
         raise _fail(str(error), EXIT_USAGE) from None
     _future_warning(evaluation)
+
+
+def _workers(orders: str, jobs: int) -> int:
+    """Processes for a summary: every core for a big file, one for a small one (forks cost)."""
+    if jobs:
+        return jobs
+    if orders == "-" or not os.path.isfile(orders) or os.path.getsize(orders) < (8 << 20):
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
@@ -345,17 +380,19 @@ def _partial(evaluation: Evaluation) -> dict[str, bool]:
     return {"partial": True} if evaluation.problems else {}
 
 
-def _status_data(out, format: Format, results, evaluation: Evaluation, policy: Policy, summary: bool) -> None:
-    from .render import write_csv_report, write_csv_summary, write_json_report, write_json_summary
+def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
+    from .render import write_csv_summary, write_json_summary
 
-    if summary:
-        for _ in results:
-            pass
-        if format is Format.json:
-            write_json_summary(out, evaluation.as_of, evaluation.totals, _partial(evaluation))
-        else:
-            write_csv_summary(out, evaluation.totals)
-    elif format is Format.json:
+    if format is Format.json:
+        write_json_summary(out, evaluation.as_of, evaluation.totals, _partial(evaluation))
+    else:
+        write_csv_summary(out, evaluation.totals)
+
+
+def _write_report(out, format: Format, results, evaluation: Evaluation, policy: Policy) -> None:
+    from .render import write_csv_report, write_json_report
+
+    if format is Format.json:
         write_json_report(
             out, evaluation.as_of, results, evaluation.totals, policy.rounding, lambda: _partial(evaluation)
         )
@@ -363,22 +400,21 @@ def _status_data(out, format: Format, results, evaluation: Evaluation, policy: P
         write_csv_report(out, results, policy.rounding)
 
 
-def _orders_table(results, policy: Policy, summary: bool, limit: int):
+def _orders_table(results, policy: Policy, limit: int):
     from .tables import orders_table
 
-    return orders_table(results, policy.rounding, limit=0 if summary else limit)
+    return orders_table(results, policy.rounding, limit=limit)
 
 
-def _print_status_tables(
-    drawn, evaluation: Evaluation, summary: bool, output: str | None, inputs: list[str]
-) -> None:
+def _print_status_tables(drawn, evaluation: Evaluation, output: str | None, inputs: list[str]) -> None:
+    """The orders table (unless --summary) and the totals, once the run is known to be good."""
     from .tables import make_console, totals_table
 
-    table, left_out = drawn
     with _report_sink(output, inputs) as out:
         console = make_console(out if output else None)
         title = f"as of {evaluation.as_of.isoformat()}" + (" (partial)" if evaluation.problems else "")
-        if not summary:
+        if drawn is not None:
+            table, left_out = drawn
             table.title = f"Orders {title}"
             console.print(table)
             if left_out:

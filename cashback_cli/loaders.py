@@ -10,9 +10,10 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -41,6 +42,8 @@ class LoadOptions:
     encoding: str = "utf-8"
     dayfirst: bool | None = None
     field_map: Mapping[str, str] = field(default_factory=dict)
+    shard: tuple[int, int] | None = None  # (index, count): read only this share of the order ids
+    on_read: Callable[[int], None] | None = None  # told how many bytes were read, for progress
 
 
 class Layout:
@@ -144,6 +147,8 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
                 yield _encoding_problem(file, None, options.encoding)
             return
         rest = _chained(head, stream)
+        if options.on_read is not None:
+            rest = _reporting(rest, binary, options.on_read)
         table = lookup_table(FIELDS[kind], options.field_map)
         first = _first_char(head)
         if not first:
@@ -167,6 +172,15 @@ def _chained(head: str, stream: IO[str]) -> Iterator[str]:
     first_lines = io.StringIO(head + stream.readline()).readlines()
     yield from first_lines
     yield from stream
+
+
+def _reporting(lines: Iterator[str], binary: IO[bytes], on_read: Callable[[int], None]) -> Iterator[str]:
+    """Pass the lines through, telling `on_read` now and then how far into the file we are."""
+    for count, line in enumerate(lines):
+        if not count & 0x3FFF:
+            on_read(binary.tell())
+        yield line
+    on_read(binary.tell())
 
 
 def _looks_like_json_lines(head: str) -> bool:
@@ -420,24 +434,14 @@ def _amount(text: str) -> tuple[Decimal, str | None]:
     return parse_amount(text)
 
 
-def orders_from_rows(
-    rows: Iterable[Row | Problem], file: str, options: LoadOptions
-) -> Iterator[Order | Problem]:
+def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOptions, build) -> Iterator:
+    """Rows to records; with a shard, only the rows whose order id hashes to it."""
+    index, count = options.shard or (0, 1)
     for row in rows:
-        if isinstance(row, Problem):
+        if row.__class__ is not Row:
             yield row
-        else:
-            yield from build_order(row, file, options)
-
-
-def disputes_from_rows(
-    rows: Iterable[Row | Problem], file: str, options: LoadOptions
-) -> Iterator[Dispute | Problem]:
-    for row in rows:
-        if isinstance(row, Problem):
-            yield row
-        else:
-            yield from build_dispute(row, file, options)
+        elif count == 1 or hash(row.get("order_id").strip()) % count == index:
+            yield from build(row, file, options)
 
 
 class _RowParser:
@@ -465,10 +469,27 @@ class _RowParser:
         )
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_AMOUNT = re.compile(r"\d{1,15}(?:\.\d{1,8})?")
 _CODE = re.compile(r"[A-Z]{3}")
 _memo_rates: dict[str, Decimal] = {}
+_memo_days: dict[str, date] = {}
+_MEMO_LIMIT = 10_000
+
+
+def _iso_day(text: str) -> date | None:
+    """A plain YYYY-MM-DD date, memoised: a big export repeats a few hundred dates."""
+    day = _memo_days.get(text)
+    if day is None:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-" or len(_memo_days) > _MEMO_LIMIT:
+            return None
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return None
+        _memo_days[text] = day
+    return day
 
 
 def _fast_order(row: Row, file: str) -> Order | None:
@@ -485,30 +506,53 @@ def _fast_order(row: Row, file: str) -> Order | None:
     order_id, day, amount = cells[i_id].strip(), cells[i_day], cells[i_amount]
     currency = cells[i_currency] if i_currency >= 0 else ""
     rate = cells[i_rate] if i_rate >= 0 else ""
-    if (
-        not order_id
-        or len(order_id) > 500
-        or not _ISO_DAY.fullmatch(day)
-        or not _PLAIN_AMOUNT.fullmatch(amount)
-        or (currency and not _CODE.fullmatch(currency))
-    ):
+    if not order_id or len(order_id) > 500 or not _PLAIN_AMOUNT.fullmatch(amount):
+        return None
+    if currency and not _CODE.fullmatch(currency):
         return None
     if rate:
         rate_value = _memo_rates.get(rate)
         if rate_value is None:
-            if not _PLAIN_AMOUNT.fullmatch(rate) or Decimal(rate) > 100 or len(_memo_rates) > 1000:
+            if not _PLAIN_AMOUNT.fullmatch(rate) or Decimal(rate) > 100 or len(_memo_rates) > _MEMO_LIMIT:
                 return None
             rate_value = _memo_rates[rate] = Decimal(rate)
     else:
         rate_value = None
-    try:
-        ordered_at = date.fromisoformat(day)
-    except ValueError:
-        return None
+    ordered_at = _iso_day(day)
     value = Decimal(amount)
-    if not value or not FIRST_YEAR <= ordered_at.year <= LAST_YEAR:
+    if ordered_at is None or not value:
         return None
     return Order(order_id, ordered_at, value, currency or None, rate_value, source=Source(file, row.line))
+
+
+def _fast_dispute(row: Row, file: str) -> Dispute | None:
+    """Disputes' common case: ISO dates and a plain refund; None sends the row the careful way."""
+    get = row.get
+    order_id, opened, resolved, refund = (
+        get("order_id").strip(),
+        get("opened_at"),
+        get("resolved_at"),
+        get("refund_amount"),
+    )
+    opened_at = _iso_day(opened)
+    resolved_at = _iso_day(resolved) if resolved else None
+    if not order_id or len(order_id) > 500 or opened_at is None or (resolved and resolved_at is None):
+        return None
+    if resolved_at is not None and resolved_at < opened_at:
+        return None
+    if refund and not _PLAIN_AMOUNT.fullmatch(refund):
+        return None
+    outcome = get("outcome").strip()
+    if len(outcome) > 500:
+        return None
+    return Dispute(
+        order_id,
+        opened_at,
+        resolved_at,
+        Decimal(refund) if refund else None,
+        sys.intern(outcome) if outcome else None,
+        Source(file, row.line),
+    )
 
 
 def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
@@ -558,6 +602,10 @@ def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | P
 
 
 def build_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute | Problem]:
+    fast = _fast_dispute(row, file)
+    if fast is not None:
+        yield fast
+        return
     cells = _RowParser(row, file)
     dates = lambda t: parse_date(t, options.dayfirst)  # noqa: E731
     order_id = cells.get("order_id", parse_text, required=True)
@@ -582,9 +630,34 @@ def build_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute
 
 
 def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem]:
-    return orders_from_rows(read_rows(path, "orders", options), display_name(path), options)
+    return _records_from_rows(read_rows(path, "orders", options), display_name(path), options, build_order)
 
 
 def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> Iterator[Dispute | Problem]:
     rows = read_rows(path, "disputes", options, embedded)
-    return disputes_from_rows(rows, display_name(path), options)
+    return _records_from_rows(rows, display_name(path), options, build_dispute)
+
+
+def load_disputes(
+    orders: str, dispute_files: Iterable[str], options: LoadOptions
+) -> tuple[list[Dispute], list[Problem]]:
+    """Disputes from the dispute files and from an orders file that is one JSON document."""
+    found: list[Dispute] = []
+    problems: list[Problem] = []
+    sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
+    for path, embedded in sources:
+        for item in read_disputes(path, options, embedded):
+            (problems if isinstance(item, Problem) else found).append(item)
+    return found, problems
+
+
+def _distinct(paths: Iterable[str], orders: str) -> list[str]:
+    """Each dispute file once, and not the orders file again (its disputes are read with it)."""
+    seen = {os.path.realpath(orders)}
+    kept = []
+    for path in paths:
+        key = path if path == "-" else os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept

@@ -1,0 +1,105 @@
+"""Totals of a big file on every core: each worker evaluates the orders whose id hashes to it.
+
+Sharding by order id, not by byte range, keeps each check exact inside one worker: an order
+and all its disputes, and every repeat of an id, land in the same worker. Each worker still
+reads the whole file, which is the cheap part; parsing and the rules are split.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .evaluation import Evaluation
+from .loaders import LoadOptions, load_disputes, read_orders
+from .problems import Problem
+from .records import Order, Policy, Totals
+
+
+@dataclass
+class MergedRun:
+    """What the workers found, put together; read like an Evaluation by the commands."""
+
+    as_of: date
+    totals: Totals = field(default_factory=Totals)
+    problems: list[Problem] = field(default_factory=list)
+    left_out_future: int = 0
+    repeated_ids: set[int] = field(default_factory=set)
+    dispute_count: int = 0
+
+
+@dataclass(frozen=True)
+class _Job:
+    orders: str
+    dispute_files: tuple[str, ...]
+    options: LoadOptions
+    as_of: date
+    policy_for: Callable[[Order], Policy]
+    skip_ids: Collection[str]
+    workers: int
+
+
+_job: _Job | None = None  # set before the fork, so workers inherit it instead of unpickling it
+_progress = None
+
+
+def _work(index: int) -> tuple:
+    job = _job
+    assert job is not None
+    on_read = None
+    if index == 0 and _progress is not None:
+
+        def on_read(position: int) -> None:
+            _progress.value = position
+
+    options = replace(job.options, shard=(index, job.workers), on_read=on_read)
+    disputes, problems = load_disputes(job.orders, job.dispute_files, options)
+    evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids)
+    evaluation.problems.extend(problems)
+    for _ in evaluation.results(read_orders(job.orders, options)):
+        pass
+    return (
+        evaluation.totals,
+        evaluation.problems,
+        evaluation.left_out_future,
+        evaluation.repeated_ids,
+        evaluation.dispute_count,
+    )
+
+
+def summarize(
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    as_of: date,
+    policy_for: Callable[[Order], Policy],
+    workers: int,
+    skip_ids: Collection[str] = frozenset(),
+    on_read: Callable[[int], None] | None = None,
+) -> MergedRun:
+    """The totals and problems of a whole file, from `workers` forked processes."""
+    global _job, _progress
+    context = multiprocessing.get_context("fork")
+    _job = _Job(orders, tuple(dispute_files), options, as_of, policy_for, skip_ids, workers)
+    _progress = context.Value("q", 0, lock=False) if on_read else None
+    try:
+        with context.Pool(workers) as pool:
+            pending = pool.map_async(_work, range(workers))
+            while not pending.ready():
+                pending.wait(0.2)
+                if on_read is not None:
+                    on_read(_progress.value)
+            shares = pending.get()
+    finally:
+        _job = _progress = None
+    merged = MergedRun(as_of)
+    for totals, problems, left_out, repeated, dispute_count in shares:
+        merged.totals.merge(totals)
+        merged.problems.extend(problems)
+        merged.left_out_future += left_out
+        merged.repeated_ids |= repeated
+        merged.dispute_count += dispute_count
+    merged.problems = list(dict.fromkeys(merged.problems))  # file-level problems come from each worker
+    return merged
