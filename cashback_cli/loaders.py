@@ -559,7 +559,12 @@ def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | P
     fast = _fast_order(row, file)
     if fast is not None:
         yield fast
-        return
+    else:
+        yield from careful_order(row, file, options)
+
+
+def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
+    """Any row, through the general parsers, naming every problem it has."""
     cells = _RowParser(row, file)
     order_id = cells.get("order_id", parse_text, required=True)
     ordered_at = cells.get("ordered_at", lambda t: parse_date(t, options.dayfirst), required=True)
@@ -605,7 +610,12 @@ def build_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute
     fast = _fast_dispute(row, file)
     if fast is not None:
         yield fast
-        return
+    else:
+        yield from careful_dispute(row, file, options)
+
+
+def careful_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute | Problem]:
+    """Any dispute row, through the general parsers, naming every problem it has."""
     cells = _RowParser(row, file)
     dates = lambda t: parse_date(t, options.dayfirst)  # noqa: E731
     order_id = cells.get("order_id", parse_text, required=True)
