@@ -276,9 +276,9 @@ def main() -> int:
     startup = bench_startup(tool, args.repeat) if tool else None
 
     print("\n== Targets")
-    if not tool:
-        print("  cashback not found: no targets measured")
-        return 0
+    if not tool or not results:
+        print("  cashback not found: no targets measured" if not tool else "  no size completed")
+        return 0 if not tool else 1
     worst_ratio = max(r["ratio"] for r in results)
     worst_peak = max(r["peak"] for r in results)
     all_identical = all(r["identical"] for r in results)

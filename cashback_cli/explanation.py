@@ -45,9 +45,11 @@ def explain(
         )
     elif any(d.opened_at <= as_of and d.resolved_at and d.resolved_at <= as_of for d in disputes):
         steps.append(f"No refund: the cashback stays whole at {money(result.cashback)}.")
-    if result.confirm_on is None:
+    if result.status is Status.CANCELLED:
+        pass
+    elif result.confirm_on is None:
         steps.append("A dispute is open: the cashback is frozen until it is resolved.")
-    elif result.status is not Status.CANCELLED:
+    else:
         steps.append(_confirmation_step(order, terms.hold_days, disputes, as_of, result.confirm_on))
     steps.append(f"As of {as_of.isoformat()}: {result.status.value}, cashback {money(result.cashback)}.")
     return steps

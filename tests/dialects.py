@@ -47,14 +47,24 @@ def zoned(day: date) -> str:
 ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
 DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount")
 RU_HEADERS = {
-    "order_id": "Номер заказа", "ordered_at": "Дата заказа", "amount": "Сумма заказа",
-    "currency": "Валюта", "cashback_rate": "Процент кэшбэка", "opened_at": "Дата открытия спора",
-    "resolved_at": "Дата закрытия спора", "refund_amount": "Сумма возврата",
+    "order_id": "Номер заказа",
+    "ordered_at": "Дата заказа",
+    "amount": "Сумма заказа",
+    "currency": "Валюта",
+    "cashback_rate": "Процент кэшбэка",
+    "opened_at": "Дата открытия спора",
+    "resolved_at": "Дата закрытия спора",
+    "refund_amount": "Сумма возврата",
 }
 UK_HEADERS = {
-    "order_id": "Номер замовлення", "ordered_at": "Дата замовлення", "amount": "Сума замовлення",
-    "currency": "Валюта", "cashback_rate": "Відсоток кешбеку", "opened_at": "Дата відкриття спору",
-    "resolved_at": "Дата закриття спору", "refund_amount": "Сума повернення",
+    "order_id": "Номер замовлення",
+    "ordered_at": "Дата замовлення",
+    "amount": "Сума замовлення",
+    "currency": "Валюта",
+    "cashback_rate": "Відсоток кешбеку",
+    "opened_at": "Дата відкриття спору",
+    "resolved_at": "Дата закриття спору",
+    "refund_amount": "Сума повернення",
 }
 
 
@@ -77,7 +87,9 @@ class CsvDialect:
         if isinstance(value, date):
             return self.day(value)
         if isinstance(value, Decimal):
-            return self.rate(value) if field == "cashback_rate" else self.number(value, record.get("currency"))
+            return (
+                self.rate(value) if field == "cashback_rate" else self.number(value, record.get("currency"))
+            )
         return str(value)
 
     def write(self, records: list[dict], columns: tuple[str, ...]) -> bytes:
@@ -93,7 +105,9 @@ class CsvDialect:
         return (("\ufeff" if self.bom else "") + text).encode(self.encoding)
 
 
-EXCEL_RU = dict(delimiter=";", newline="\r\n", bom=True, number=ru_number, rate=lambda r: ru_number(r) + "%", day=dotted)
+EXCEL_RU = dict(
+    delimiter=";", newline="\r\n", bom=True, number=ru_number, rate=lambda r: ru_number(r) + "%", day=dotted
+)
 
 CSV_DIALECTS = [
     CsvDialect("clean"),
@@ -117,14 +131,19 @@ def json_document(orders: list[dict], disputes: list[dict]) -> bytes:
     def obj(record: dict) -> dict:
         return {k: _json_value(v) for k, v in record.items() if v is not None}
 
-    text = json.dumps({"orders": [obj(o) for o in orders], "disputes": [obj(d) for d in disputes]},
-                      default=_decimal_text, indent=1)
+    text = json.dumps(
+        {"orders": [obj(o) for o in orders], "disputes": [obj(d) for d in disputes]},
+        default=_decimal_text,
+        indent=1,
+    )
     return _unquote_decimals(text).encode()
 
 
 def json_lines(records: list[dict]) -> bytes:
     lines = [
-        _unquote_decimals(json.dumps({k: _json_value(v) for k, v in r.items() if v is not None}, default=_decimal_text))
+        _unquote_decimals(
+            json.dumps({k: _json_value(v) for k, v in r.items() if v is not None}, default=_decimal_text)
+        )
         for r in records
     ]
     return ("\n".join(lines) + "\n").encode()

@@ -24,7 +24,9 @@ from cashback_cli.loaders import (
 
 runner = CliRunner()
 OPTIONS = LoadOptions()
-plain_amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2).map(lambda d: f"{d:f}")
+plain_amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2).map(
+    lambda d: f"{d:f}"
+)
 iso_days = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)).map(date.isoformat)
 texts = st.text(alphabet="AZaz09-_ .", min_size=0, max_size=12)
 
@@ -36,7 +38,9 @@ def _row(fields, values: dict) -> Row:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    order_id=texts, ordered_at=iso_days | texts, amount=plain_amounts | texts,
+    order_id=texts,
+    ordered_at=iso_days | texts,
+    amount=plain_amounts | texts,
     currency=st.sampled_from(["", "USD", "RUB", "usd", "$", "XX"]),
     rate=st.sampled_from(["", "5", "2.5", "100", "101", "4,5", "x"]),
 )
@@ -48,14 +52,23 @@ def test_property_fast_order_path_equals_the_careful_one(order_id, ordered_at, a
 
 @settings(max_examples=300, deadline=None)
 @given(
-    order_id=texts, opened_at=iso_days, resolved_at=st.just("") | iso_days | texts,
-    refund=st.just("") | plain_amounts | texts, outcome=texts,
+    order_id=texts,
+    opened_at=iso_days,
+    resolved_at=st.just("") | iso_days | texts,
+    refund=st.just("") | plain_amounts | texts,
+    outcome=texts,
 )
 def test_property_fast_dispute_path_equals_the_careful_one(order_id, opened_at, resolved_at, refund, outcome):
-    row = _row(DISPUTE_FIELDS, {
-        "order_id": order_id, "opened_at": opened_at, "resolved_at": resolved_at,
-        "refund_amount": refund, "outcome": outcome,
-    })
+    row = _row(
+        DISPUTE_FIELDS,
+        {
+            "order_id": order_id,
+            "opened_at": opened_at,
+            "resolved_at": resolved_at,
+            "refund_amount": refund,
+            "outcome": outcome,
+        },
+    )
     assert list(build_dispute(row, "d.csv", OPTIONS)) == list(careful_dispute(row, "d.csv", OPTIONS))
 
 
@@ -74,7 +87,9 @@ def _big_dataset(tmp_path, orders=3000):
         if n % 5 == 0:
             opened = day + timedelta(days=3)
             resolved = "" if n % 4 == 0 else str(opened + timedelta(days=n % 30))
-            refund = "" if not resolved else str([Decimal(0), amount, amount / 4][n % 3].quantize(Decimal("0.01")))
+            refund = (
+                "" if not resolved else str([Decimal(0), amount, amount / 4][n % 3].quantize(Decimal("0.01")))
+            )
             dispute_lines.append(f"O{n},{opened},{resolved},{refund}")
     orders_file, disputes_file = tmp_path / "o.csv", tmp_path / "d.csv"
     orders_file.write_text("\n".join(order_lines) + "\n")

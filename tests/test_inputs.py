@@ -20,23 +20,76 @@ AS_OF = "2026-11-24"
 runner = CliRunner()
 
 ORDERS = [
-    {"order_id": "R1", "ordered_at": date(2026, 11, 20), "amount": Decimal("1234.56"), "currency": "RUB", "cashback_rate": Decimal("4.5")},
-    {"order_id": "R2", "ordered_at": date(2026, 10, 1), "amount": Decimal("250.00"), "currency": "USD", "cashback_rate": Decimal("4")},
-    {"order_id": "R3", "ordered_at": date(2026, 10, 10), "amount": Decimal("80.00"), "currency": "USD", "cashback_rate": Decimal("5")},
-    {"order_id": "R4", "ordered_at": date(2026, 10, 15), "amount": Decimal("12345.67"), "currency": "UAH", "cashback_rate": Decimal("7.25")},
-    {"order_id": "R5", "ordered_at": date(2026, 11, 1), "amount": Decimal("60.00"), "currency": "EUR", "cashback_rate": Decimal("10")},
-    {"order_id": "R6", "ordered_at": date(2026, 10, 5), "amount": Decimal("1200000"), "currency": "RUB", "cashback_rate": Decimal("1.5")},
+    {
+        "order_id": "R1",
+        "ordered_at": date(2026, 11, 20),
+        "amount": Decimal("1234.56"),
+        "currency": "RUB",
+        "cashback_rate": Decimal("4.5"),
+    },
+    {
+        "order_id": "R2",
+        "ordered_at": date(2026, 10, 1),
+        "amount": Decimal("250.00"),
+        "currency": "USD",
+        "cashback_rate": Decimal("4"),
+    },
+    {
+        "order_id": "R3",
+        "ordered_at": date(2026, 10, 10),
+        "amount": Decimal("80.00"),
+        "currency": "USD",
+        "cashback_rate": Decimal("5"),
+    },
+    {
+        "order_id": "R4",
+        "ordered_at": date(2026, 10, 15),
+        "amount": Decimal("12345.67"),
+        "currency": "UAH",
+        "cashback_rate": Decimal("7.25"),
+    },
+    {
+        "order_id": "R5",
+        "ordered_at": date(2026, 11, 1),
+        "amount": Decimal("60.00"),
+        "currency": "EUR",
+        "cashback_rate": Decimal("10"),
+    },
+    {
+        "order_id": "R6",
+        "ordered_at": date(2026, 10, 5),
+        "amount": Decimal("1200000"),
+        "currency": "RUB",
+        "cashback_rate": Decimal("1.5"),
+    },
 ]
 DISPUTES = [
-    {"order_id": "R3", "opened_at": date(2026, 10, 15), "resolved_at": date(2026, 10, 25), "refund_amount": Decimal("80.00")},
-    {"order_id": "R4", "opened_at": date(2026, 10, 20), "resolved_at": date(2026, 11, 2), "refund_amount": Decimal("1000.10")},
+    {
+        "order_id": "R3",
+        "opened_at": date(2026, 10, 15),
+        "resolved_at": date(2026, 10, 25),
+        "refund_amount": Decimal("80.00"),
+    },
+    {
+        "order_id": "R4",
+        "opened_at": date(2026, 10, 20),
+        "resolved_at": date(2026, 11, 2),
+        "refund_amount": Decimal("1000.10"),
+    },
     {"order_id": "R5", "opened_at": date(2026, 11, 10), "resolved_at": None, "refund_amount": None},
-    {"order_id": "R6", "opened_at": date(2026, 10, 10), "resolved_at": date(2026, 10, 22), "refund_amount": Decimal("0")},
+    {
+        "order_id": "R6",
+        "opened_at": date(2026, 10, 10),
+        "resolved_at": date(2026, 10, 22),
+        "refund_amount": Decimal("0"),
+    },
 ]
 
 
 def _status_json(orders: Path, *args: str, stdin: bytes | None = None) -> dict:
-    result = runner.invoke(app, ["status", str(orders), "--as-of", AS_OF, "--format", "json", *args], input=stdin)
+    result = runner.invoke(
+        app, ["status", str(orders), "--as-of", AS_OF, "--format", "json", *args], input=stdin
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -90,15 +143,22 @@ def order_sets(draw):
     for n in range(count):
         amount = draw(amounts)
         ordered_at = draw(days)
-        orders.append({
-            "order_id": f"O{n}", "ordered_at": ordered_at, "amount": amount,
-            "currency": draw(st.sampled_from(["USD", "RUB", "UAH", "EUR"])), "cashback_rate": draw(rates),
-        })
+        orders.append(
+            {
+                "order_id": f"O{n}",
+                "ordered_at": ordered_at,
+                "amount": amount,
+                "currency": draw(st.sampled_from(["USD", "RUB", "UAH", "EUR"])),
+                "cashback_rate": draw(rates),
+            }
+        )
         if draw(st.booleans()):
             opened = ordered_at + timedelta(days=draw(st.integers(0, 30)))
             resolved = draw(st.none() | st.just(opened + timedelta(days=draw(st.integers(0, 30)))))
             refund = draw(st.none() | st.decimals(min_value=0, max_value=amount, places=2))
-            disputes.append({"order_id": f"O{n}", "opened_at": opened, "resolved_at": resolved, "refund_amount": refund})
+            disputes.append(
+                {"order_id": f"O{n}", "opened_at": opened, "resolved_at": resolved, "refund_amount": refund}
+            )
     return orders, disputes
 
 
@@ -120,17 +180,41 @@ BROKEN = {
     "nan.csv": ("order_id,ordered_at,amount\nA1,2026-11-01,NaN\n", "nan.csv:2", "amount"),
     "infinity.csv": ("order_id,ordered_at,amount\nA1,2026-11-01,Infinity\n", "infinity.csv:2", "amount"),
     "exponent.csv": ("order_id,ordered_at,amount\nA1,2026-11-01,1e999999999\n", "exponent.csv:2", "amount"),
-    "digits.csv": ("order_id,ordered_at,amount\nA1,2026-11-01," + "9" * 5000 + "\n", "digits.csv:2", "amount"),
-    "impossible-date.csv": ("order_id,ordered_at,amount\nA1,31.02.2026,5\n", "impossible-date.csv:2", "ordered_at"),
-    "rate.csv": ("order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,5,101\n", "rate.csv:2", "cashback_rate"),
+    "digits.csv": (
+        "order_id,ordered_at,amount\nA1,2026-11-01," + "9" * 5000 + "\n",
+        "digits.csv:2",
+        "amount",
+    ),
+    "impossible-date.csv": (
+        "order_id,ordered_at,amount\nA1,31.02.2026,5\n",
+        "impossible-date.csv:2",
+        "ordered_at",
+    ),
+    "rate.csv": (
+        "order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,5,101\n",
+        "rate.csv:2",
+        "cashback_rate",
+    ),
     "duplicate.csv": (GOOD_ORDERS + "A1,2026-11-02,7,5\n", "duplicate.csv:3", "order_id"),
     "missing-column.csv": ("order_id,when,amount\nA1,2026-11-01,5\n", "missing-column.csv:1", "'when'"),
     "empty.csv": ("", "empty.csv", "empty"),
-    "truncated.json": ('[{"order_id": "A1", "ordered_at": "2026-11-01", "amount": 1', "truncated.json:1", "JSON"),
+    "truncated.json": (
+        '[{"order_id": "A1", "ordered_at": "2026-11-01", "amount": 1',
+        "truncated.json:1",
+        "JSON",
+    ),
     "shape.json": ('{"orders": {"A1": 5}}', "shape.json:1", "orders"),
     "nested.json": ("[" * 50000 + "]" * 50000, "nested.json", "nested"),
-    "huge-field.csv": ('order_id,ordered_at,amount\nA1,2026-11-01,"' + "1" * 200000 + '"\n', "huge-field.csv:2", "CSV"),
-    "not-object.jsonl": ('{"order_id": "A1", "ordered_at": "2026-11-01", "amount": 5}\n[1, 2]\n', "not-object.jsonl:2", "object"),
+    "huge-field.csv": (
+        'order_id,ordered_at,amount\nA1,2026-11-01,"' + "1" * 200000 + '"\n',
+        "huge-field.csv:2",
+        "CSV",
+    ),
+    "not-object.jsonl": (
+        '{"order_id": "A1", "ordered_at": "2026-11-01", "amount": 5}\n[1, 2]\n',
+        "not-object.jsonl:2",
+        "object",
+    ),
     "two-columns.csv": ("order_id,sum,amount\nA1,1,2\n", "two-columns.csv:1", "amount"),
 }
 
@@ -150,7 +234,10 @@ def test_broken_input_exits_1_naming_file_line_and_field_and_is_left_unchanged(t
 
 def test_refund_above_the_amount_and_orphan_dispute_are_data_errors(tmp_path):
     orders = _write(tmp_path / "o.csv", GOOD_ORDERS.encode())
-    disputes = _write(tmp_path / "d.csv", b"order_id,opened_at,resolved_at,refund_amount\nA1,2026-11-02,2026-11-03,150\nZZ,2026-11-02,,\n")
+    disputes = _write(
+        tmp_path / "d.csv",
+        b"order_id,opened_at,resolved_at,refund_amount\nA1,2026-11-02,2026-11-03,150\nZZ,2026-11-02,,\n",
+    )
     result = runner.invoke(app, ["status", str(orders), "-d", str(disputes), "--as-of", AS_OF])
     assert result.exit_code == 1
     assert "o.csv:2: refund_amount" in result.stderr
@@ -158,10 +245,14 @@ def test_refund_above_the_amount_and_orphan_dispute_are_data_errors(tmp_path):
 
 
 def test_windows_1251_file_is_refused_with_the_option_to_use_then_read_with_it(tmp_path):
-    path = _write(tmp_path / "ru.csv", "Номер заказа;Дата заказа;Сумма\nA1;01.11.2026;1 000,50\n".encode("cp1251"))
+    path = _write(
+        tmp_path / "ru.csv", "Номер заказа;Дата заказа;Сумма\nA1;01.11.2026;1 000,50\n".encode("cp1251")
+    )
     refused = runner.invoke(app, ["status", str(path), "--rate", "5"])
     assert refused.exit_code == 1 and "--encoding cp1251" in refused.stderr
-    read = runner.invoke(app, ["status", str(path), "--rate", "5", "--encoding", "cp1251", "-f", "json", "--as-of", AS_OF])
+    read = runner.invoke(
+        app, ["status", str(path), "--rate", "5", "--encoding", "cp1251", "-f", "json", "--as-of", AS_OF]
+    )
     assert json.loads(read.stdout)["orders"][0]["amount"] == "1000.50"
 
 
@@ -172,8 +263,25 @@ def test_missing_file_is_a_usage_error(tmp_path):
 
 def test_map_reads_a_field_from_any_header(tmp_path):
     path = _write(tmp_path / "o.csv", b"id,when,Total paid,pct\nA1,2026-11-01,100,5\n")
-    result = runner.invoke(app, ["status", str(path), "--as-of", AS_OF, "-f", "json", "--map", "order_id=id",
-                                 "--map", "ordered_at=when", "--map", "amount=Total paid", "--map", "cashback_rate=PCT"])
+    result = runner.invoke(
+        app,
+        [
+            "status",
+            str(path),
+            "--as-of",
+            AS_OF,
+            "-f",
+            "json",
+            "--map",
+            "order_id=id",
+            "--map",
+            "ordered_at=when",
+            "--map",
+            "amount=Total paid",
+            "--map",
+            "cashback_rate=PCT",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["orders"][0]["cashback"] == "5.00"
 
@@ -203,7 +311,10 @@ def test_validate_says_ok_on_the_examples():
 
 
 def test_validate_lists_every_problem_not_just_the_first(tmp_path):
-    path = _write(tmp_path / "o.csv", b"order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,x,5\nA2,nope,5,5\nA3,2026-11-01,5,500\n")
+    path = _write(
+        tmp_path / "o.csv",
+        b"order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,x,5\nA2,nope,5,5\nA3,2026-11-01,5,500\n",
+    )
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     for expected in ("o.csv:2: amount", "o.csv:3: ordered_at", "o.csv:4: cashback_rate"):
@@ -211,7 +322,10 @@ def test_validate_lists_every_problem_not_just_the_first(tmp_path):
 
 
 def test_skip_invalid_reports_valid_rows_and_marks_the_report_partial(tmp_path):
-    path = _write(tmp_path / "o.csv", b"order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,100,5\nA2,2026-11-01,x,5\n")
+    path = _write(
+        tmp_path / "o.csv",
+        b"order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,100,5\nA2,2026-11-01,x,5\n",
+    )
     result = runner.invoke(app, ["status", str(path), "--skip-invalid", "-f", "json", "--as-of", AS_OF])
     assert result.exit_code == 0
     report = json.loads(result.stdout)
@@ -220,7 +334,10 @@ def test_skip_invalid_reports_valid_rows_and_marks_the_report_partial(tmp_path):
 
 
 def test_csv_output_neutralises_formulas(tmp_path):
-    path = _write(tmp_path / "o.csv", b'order_id,ordered_at,amount,cashback_rate\n"=HYPERLINK(""x"")",2026-11-01,100,5\n@A2,2026-11-01,100,5\n')
+    path = _write(
+        tmp_path / "o.csv",
+        b'order_id,ordered_at,amount,cashback_rate\n"=HYPERLINK(""x"")",2026-11-01,100,5\n@A2,2026-11-01,100,5\n',
+    )
     result = runner.invoke(app, ["status", str(path), "-f", "csv", "--as-of", AS_OF])
     rows = result.stdout.splitlines()[1:]
     assert rows[0].startswith("\"'=HYPERLINK") and rows[1].startswith("'@A2")
@@ -258,10 +375,15 @@ def test_fuzz_random_bytes_exit_0_or_1_without_traceback(tmp_path, data):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_fuzz_mutated_exports_exit_0_or_1_without_traceback(tmp_path, data):
-    source = data.draw(st.sampled_from([
-        Path("examples/orders.csv").read_bytes(), Path("examples/orders.json").read_bytes(),
-        CSV_DIALECTS[2].write(ORDERS, ORDER_COLUMNS),
-    ]))
+    source = data.draw(
+        st.sampled_from(
+            [
+                Path("examples/orders.csv").read_bytes(),
+                Path("examples/orders.json").read_bytes(),
+                CSV_DIALECTS[2].write(ORDERS, ORDER_COLUMNS),
+            ]
+        )
+    )
     mutated = bytearray(source)
     for _ in range(data.draw(st.integers(1, 8))):
         position = data.draw(st.integers(0, len(mutated) - 1))

@@ -22,7 +22,12 @@ def _shell_blocks(text: str) -> list[str]:
 
 def _examples() -> list[str]:
     commands = README.split("## Commands", 1)[1]
-    return [line for block in _shell_blocks(commands) for line in block.splitlines() if line.startswith("cashback ")]
+    return [
+        line
+        for block in _shell_blocks(commands)
+        for line in block.splitlines()
+        if line.startswith("cashback ")
+    ]
 
 
 def test_quick_start_is_exactly_two_commands_install_and_run_then_install_and_test():
