@@ -26,15 +26,15 @@ class IdRegistry:
     """
 
     def __init__(self) -> None:
-        self._buckets = [array("Q") for _ in range(256)]
+        self.buckets = [array("Q") for _ in range(256)]
 
     def add(self, order_id: str) -> None:
         digest = hash(order_id) & _HASH_BITS
-        self._buckets[digest >> 56].append(digest)
+        self.buckets[digest >> 56].append(digest)
 
     def repeated(self) -> set[int]:
         found: set[int] = set()
-        for bucket in self._buckets:
+        for bucket in self.buckets:
             if len(set(bucket)) != len(bucket):
                 found.update(h for h, count in Counter(bucket).items() if count > 1)
         return found
@@ -73,6 +73,7 @@ class Evaluation:
         self._disputes = {order_id: tuple(found) for order_id, found in index.items()}
         self._matched: set[str] = set()
         self._ids = IdRegistry()
+        self._id_buckets = self._ids.buckets
 
     def results(self, orders: Iterable[Order | Problem]) -> Iterator[OrderResult]:
         """Evaluate each valid order; after the last one, check ids and disputes across the files."""
@@ -93,7 +94,8 @@ class Evaluation:
         order_id = order.order_id
         if self.skip_ids and order_id in self.skip_ids:
             return None
-        self._ids.add(order_id)
+        digest = hash(order_id) & _HASH_BITS
+        self._id_buckets[digest >> 56].append(digest)  # IdRegistry.add, inlined: once per order
         disputes = self._disputes.get(order_id, ())
         policy = self.policy_for(order)
         if disputes:

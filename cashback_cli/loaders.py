@@ -49,7 +49,7 @@ class LoadOptions:
 class Layout:
     """Which column holds which field, worked out once per header and shared by its rows."""
 
-    __slots__ = ("columns", "clean")
+    __slots__ = ("columns", "clean", "clean_width")
 
     # The columns of a plain machine export: rows of these alone may take the fast path.
     CLEAN = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
@@ -58,8 +58,10 @@ class Layout:
         self.columns = dict(columns)
         fields = set(self.columns)
         self.clean = None
+        self.clean_width = 0
         if {"order_id", "ordered_at", "amount"} <= fields <= set(self.CLEAN):
             self.clean = tuple(self.columns.get(f, -1) for f in self.CLEAN)
+            self.clean_width = max(self.clean) + 1
 
 
 class Row(NamedTuple):
@@ -269,7 +271,7 @@ def _csv_rows(
         layout = Layout(columns)
         start = reader.line_num + 1
         for cells in reader:
-            if any(cells) and any(cell.strip() for cell in cells):
+            if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):  # skip blank lines
                 yield Row(start, cells, layout)
             start = reader.line_num + 1
     except csv.Error as error:
@@ -498,9 +500,9 @@ def _fast_order(row: Row, file: str) -> Order | None:
     Returns None for anything else, and the careful path then parses the row (or names its
     problems); both give identical records for the rows this one accepts.
     """
-    clean = row.layout.clean
-    cells = row.cells
-    if clean is None or len(cells) <= max(clean):
+    line, cells, layout = row
+    clean = layout.clean
+    if clean is None or len(cells) < layout.clean_width:
         return None
     i_id, i_day, i_amount, i_currency, i_rate = clean
     order_id, day, amount = cells[i_id].strip(), cells[i_day], cells[i_amount]
@@ -522,7 +524,19 @@ def _fast_order(row: Row, file: str) -> Order | None:
     value = Decimal(amount)
     if ordered_at is None or not value:
         return None
-    return Order(order_id, ordered_at, value, currency or None, rate_value, source=Source(file, row.line))
+    return Order(
+        order_id,
+        ordered_at,
+        value,
+        currency or None,
+        rate_value,
+        None,
+        None,
+        None,
+        None,
+        None,
+        Source(file, line),
+    )
 
 
 def _fast_dispute(row: Row, file: str) -> Dispute | None:

@@ -42,8 +42,28 @@ class Terms(NamedTuple):
     fixed_expected: Decimal | None
 
 
+_plain_terms: dict[tuple[int, str | None, Decimal | None], tuple[Policy, Terms]] = {}
+
+
 def applied_terms(order: Order, policy: Policy) -> Terms:
-    """The rate, cap, hold and currency that apply to an order (SPEC.md, "Store policies")."""
+    """The rate, cap, hold and currency that apply to an order (SPEC.md, "Store policies").
+
+    Most orders give only a currency and a rate; their terms are memoised per policy.
+    """
+    if order.expected_cashback is None and order.max_cashback is None and order.hold_days is None:
+        key = (id(policy), order.currency, order.cashback_rate)
+        known = _plain_terms.get(key)
+        if known is not None and known[0] is policy:
+            return known[1]
+        terms = _terms(order, policy)
+        if len(_plain_terms) > _MEMO_LIMIT:
+            _plain_terms.clear()
+        _plain_terms[key] = (policy, terms)
+        return terms
+    return _terms(order, policy)
+
+
+def _terms(order: Order, policy: Policy) -> Terms:
     rate = None
     if order.expected_cashback is None:
         rate = order.cashback_rate if order.cashback_rate is not None else policy.rate
