@@ -73,7 +73,8 @@ DisputesOpt = Annotated[
     ),
 ]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="Evaluate as of this date. [default: today]")
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Evaluate as of this date.", show_default="today"),
 ]
 HoldOpt = Annotated[
     int,
@@ -88,7 +89,7 @@ RateOpt = Annotated[
 CurrencyOpt = Annotated[
     str | None,
     typer.Option(
-        "--currency", metavar="CODE", help="Currency of orders that do not name one. [default: USD]"
+        "--currency", metavar="CODE", help="Currency of orders that do not name one.", show_default="USD"
     ),
 ]
 RoundingOpt = Annotated[
@@ -101,7 +102,8 @@ DayFirstOpt = Annotated[
     bool | None,
     typer.Option(
         "--dayfirst/--monthfirst",
-        help="Read slashed dates as dd/mm/yyyy or as mm/dd/yyyy. [default: refuse ambiguous ones]",
+        help="Read slashed dates as dd/mm/yyyy or as mm/dd/yyyy.",
+        show_default="refuse ambiguous ones",
     ),
 ]
 MapOpt = Annotated[
@@ -269,9 +271,7 @@ def _future_warning(evaluation: Evaluation) -> None:
 
 @app.command()
 def status(
-    orders: Annotated[
-        str, typer.Argument(metavar="ORDERS", help="Orders file (CSV, JSON or JSON Lines; - for stdin).")
-    ],
+    orders: Annotated[str, typer.Argument(help="Orders file (CSV, JSON or JSON Lines; - for stdin).")],
     disputes: DisputesOpt = None,
     as_of: AsOfOpt = None,
     hold_days: HoldOpt = 15,
@@ -293,7 +293,11 @@ def status(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=0, help="Processes for --summary of a big file. [default: 0, every core]"
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes for --summary of a big file (0: every core).",
+            show_default="0",
         ),
     ] = 0,
 ) -> None:
@@ -429,9 +433,7 @@ def _print_status_tables(drawn, evaluation: Evaluation, output: str | None, inpu
 
 @app.command()
 def dispute(
-    order_id: Annotated[
-        str | None, typer.Argument(metavar="[ORDER_ID]", help="Order to explain (with --orders).")
-    ] = None,
+    order_id: Annotated[str | None, typer.Argument(help="Order to explain (with --orders).")] = None,
     orders: Annotated[
         str | None, typer.Option("--orders", metavar="FILE", help="Orders file holding ORDER_ID.")
     ] = None,
@@ -443,7 +445,9 @@ def dispute(
     ] = None,
     ordered_at: Annotated[
         str | None,
-        typer.Option("--ordered-at", metavar="DATE", help="What-if: order date. [default: the as-of date]"),
+        typer.Option(
+            "--ordered-at", metavar="DATE", help="What-if: order date.", show_default="the as-of date"
+        ),
     ] = None,
     as_of: AsOfOpt = None,
     hold_days: HoldOpt = 15,
@@ -587,9 +591,7 @@ def _print_dispute(
 
 @app.command()
 def validate(
-    orders: Annotated[
-        str, typer.Argument(metavar="ORDERS", help="Orders file (CSV, JSON or JSON Lines; - for stdin).")
-    ],
+    orders: Annotated[str, typer.Argument(help="Orders file (CSV, JSON or JSON Lines; - for stdin).")],
     disputes: DisputesOpt = None,
     rate: RateOpt = None,
     currency: CurrencyOpt = None,

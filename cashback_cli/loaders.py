@@ -113,6 +113,17 @@ def _text_encoding(encoding: str) -> str:
     return "utf-8-sig" if name == "utf-8" else name
 
 
+def _bom_encoding(binary: IO[bytes]) -> str | None:
+    """A byte-order mark settles the encoding: Excel's "Unicode text" is UTF-16 with one."""
+    start = binary.read(3)
+    binary.seek(0)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if start == codecs.BOM_UTF8:
+        return "utf-8-sig"
+    return None
+
+
 def _encoding_problem(file: str, line: int | None, encoding: str) -> Problem:
     return Problem(
         file,
@@ -141,6 +152,7 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
     encoding = _text_encoding(options.encoding)
     binary = _open_binary(path)
     try:
+        encoding = _bom_encoding(binary) or encoding
         stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
         try:
             head = stream.read(4096)
@@ -314,6 +326,8 @@ def _json_rows(
             yield Problem(file, None, None, None, "JSON nested at most a few hundred levels deep")
         return
     shape = 'a JSON list of orders, or an object with an "orders" list and a "disputes" list'
+    if embedded:
+        yield from _nested_disputes(file, text, document, table)
     if isinstance(document, dict):
         keys = {normalize(k): k for k in document}
         if not keys.keys() & {"orders", "disputes"}:  # one record alone, or JSON Lines of one line
@@ -338,6 +352,34 @@ def _json_rows(
         return
     for line, item in _positioned_items(text, array_start):
         yield from _object_row(file, line, item, kind, table)
+
+
+def _nested_disputes(
+    file: str, text: str, document: Any, table: Mapping[str, str]
+) -> Iterator[Row | Problem]:
+    """Disputes written inside their order ({"order_id": …, "disputes": [{…}]}), each a row."""
+    if isinstance(document, dict):
+        keys = {normalize(k): k for k in document}
+        if not isinstance(document.get(keys.get("orders", "")), list):
+            return
+        start = _find_array(text, keys["orders"])
+    elif isinstance(document, list):
+        start = text.index("[")
+    else:
+        return
+    order_fields = lookup_table(ORDER_FIELDS)
+    for line, order in _positioned_items(text, start):
+        if not isinstance(order, dict):
+            continue
+        keys = {normalize(k): k for k in order}
+        nested = order.get(keys.get("disputes", ""))
+        order_key = next((k for k in order if order_fields.get(normalize(k)) == "order_id"), None)
+        if not isinstance(nested, list) or order_key is None:
+            continue
+        for dispute in nested:
+            if isinstance(dispute, dict) and not any(table.get(normalize(k)) == "order_id" for k in dispute):
+                dispute = {"order_id": order[order_key], **dispute}
+            yield from _object_row(file, line, dispute, "disputes", table)
 
 
 def _find_array(text: str, key: str) -> int:

@@ -9,9 +9,10 @@ import csv
 import json
 from collections.abc import Callable, Iterable
 from datetime import date
+from decimal import Decimal
 from typing import IO, Any
 
-from .money import format_money, format_percent
+from .money import EXACT, ROUNDING_MODES, format_money, format_percent, quantum
 from .records import OrderResult, Totals
 
 ORDER_KEYS = (
@@ -31,22 +32,50 @@ ORDER_KEYS = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def order_values(result: OrderResult, rounding: str = "half-up") -> tuple:
+    """The JSON order object's values, in ORDER_KEYS order; built once per row, so kept lean."""
+    step, mode = quantum(result.currency), ROUNDING_MODES[rounding]
+    rate = result.rate
+    return (
+        result.order_id,
+        _iso(result.ordered_at),
+        result.currency,
+        f"{result.amount.quantize(step, mode, EXACT):f}",
+        f"{result.refunded.quantize(step, mode, EXACT):f}",
+        None if rate is None else _percent(rate),
+        f"{result.expected_cashback.quantize(step, mode, EXACT):f}",
+        f"{result.cashback.quantize(step, mode, EXACT):f}",
+        f"{result.cancelled_cashback.quantize(step, mode, EXACT):f}",
+        result.status.value,
+        None if result.confirm_on is None else _iso(result.confirm_on),
+        result.reason,
+    )
+
+
 def order_object(result: OrderResult, rounding: str = "half-up") -> dict[str, Any]:
-    cur = result.currency
-    return {
-        "order_id": result.order_id,
-        "ordered_at": result.ordered_at.isoformat(),
-        "currency": cur,
-        "amount": format_money(result.amount, cur, rounding),
-        "refunded": format_money(result.refunded, cur, rounding),
-        "rate": None if result.rate is None else format_percent(result.rate),
-        "expected_cashback": format_money(result.expected_cashback, cur),
-        "cashback": format_money(result.cashback, cur),
-        "cancelled_cashback": format_money(result.cancelled_cashback, cur),
-        "status": result.status.value,
-        "confirm_on": result.confirm_on.isoformat() if result.confirm_on else None,
-        "reason": result.reason,
-    }
+    return dict(zip(ORDER_KEYS, order_values(result, rounding), strict=True))
+
+
+_isos: dict[date, str] = {}
+_percents: dict[Decimal, str] = {}
+
+
+def _iso(day: date) -> str:
+    text = _isos.get(day)
+    if text is None:
+        if len(_isos) > 100_000:
+            _isos.clear()
+        text = _isos[day] = day.isoformat()
+    return text
+
+
+def _percent(rate: Decimal) -> str:
+    text = _percents.get(rate)
+    if text is None:
+        if len(_percents) > 100_000:
+            _percents.clear()
+        text = _percents[rate] = format_percent(rate)
+    return text
 
 
 def totals_object(totals: Totals) -> dict[str, dict[str, Any]]:
@@ -110,9 +139,11 @@ def spreadsheet_safe(value: Any) -> str:
 def write_csv_report(out: IO[str], results: Iterable[OrderResult], rounding: str) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ORDER_KEYS)
+    write = writer.writerow
     for result in results:
-        row = order_object(result, rounding)
-        writer.writerow([spreadsheet_safe(row[key]) for key in ORDER_KEYS])
+        values = order_values(result, rounding)
+        # Only the order id is the user's text; every other cell is ours, dates and figures.
+        write((spreadsheet_safe(values[0]), *values[1:]))
 
 
 def write_csv_summary(out: IO[str], totals: Totals) -> None:

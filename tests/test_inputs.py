@@ -396,3 +396,21 @@ def test_fuzz_mutated_exports_exit_0_or_1_without_traceback(tmp_path, data):
             mutated.insert(position, data.draw(st.sampled_from(b'",;\n{}[]-.0e\xff')))
     path = _write(tmp_path / "mutated.dat", bytes(mutated))
     _no_crash(runner.invoke(app, ["status", str(path), "--rate", "5", "-f", "json", "--as-of", AS_OF]))
+
+
+def test_disputes_written_inside_their_order_in_json_are_read(tmp_path):
+    document = _write(
+        tmp_path / "nested.json",
+        b"""[
+ {"order_id": "N1", "ordered_at": "2026-10-01", "amount": 100, "cashback_rate": 5,
+  "disputes": [{"opened_at": "2026-10-05", "resolved_at": "2026-10-10", "refund_amount": 40}]}
+]""",
+    )
+    report = _status_json(document)
+    assert report["orders"][0]["refunded"] == "40.00" and report["orders"][0]["cashback"] == "3.00"
+
+
+def test_utf16_unicode_text_from_excel_is_read_by_its_byte_order_mark(tmp_path):
+    text = "Номер заказа\tДата заказа\tСумма\tСтавка\r\nU1\t01.10.2026\t1 000,50\t5\r\n"
+    path = _write(tmp_path / "unicode.txt", text.encode("utf-16"))
+    assert _status_json(path)["orders"][0]["amount"] == "1000.50"
