@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -36,7 +37,7 @@ def orders_table(
         row = order_object(result, rounding)
         cur = row["currency"]
         table.add_row(
-            row["order_id"],
+            Text(row["order_id"]),  # Text: an id like "[b]1" is the user's, not Rich markup
             row["ordered_at"],
             f"{row['amount']} {cur}",
             row["refunded"],
@@ -90,7 +91,7 @@ def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, titl
     figures.add_row("Status", _status(result))
     figures.add_row("Confirm on", row["confirm_on"] or "—")
     figures.add_row("Reason", row["reason"])
-    return Panel(Group(figures, Text(""), steps_text(steps)), title=title, expand=False)
+    return Panel(Group(figures, Text(""), steps_text(steps)), title=escape(title), expand=False)
 
 
 def steps_text(steps: Sequence[str]) -> Text:

@@ -1,0 +1,295 @@
+"""What every command shares: its options, their conversion, and the edge where problems
+become messages and exit codes. Nothing here imports the heavy modules at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from typing import IO, TYPE_CHECKING, Annotated
+
+import typer
+
+from ..parsing import parse_currency, parse_date, parse_rate
+from ..problems import FieldError, InputError, Problem
+from ..records import DisputePolicy
+
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation
+    from ..loaders import LoadOptions
+    from ..policies import PolicyBook
+
+EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+SHOWN_PROBLEMS = 20
+FAR_FUTURE = date(2199, 12, 31)
+APP_NAME = "cashback"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class DisputeFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Rounding(StrEnum):
+    half_up = "half-up"
+    half_even = "half-even"
+    down = "down"
+
+
+# --- options, declared once ----------------------------------------------------------------
+
+OrdersArg = Annotated[str, typer.Argument(help="Orders file (CSV, JSON or JSON Lines; - for stdin).")]
+DisputesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--disputes",
+        "-d",
+        metavar="FILE",
+        help="Disputes file (CSV, JSON or JSON Lines; - for stdin). May be repeated.",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Evaluate as of this date.", show_default="today"),
+]
+HoldOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--hold-days",
+        min=0,
+        max=3650,
+        help="Hold period in days, for orders and stores that set none.",
+        show_default="15",
+    ),
+]
+RateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rate", metavar="PCT", help="Cashback rate in percent, for orders without one (5, 5%, 4,5)."
+    ),
+]
+CurrencyOpt = Annotated[
+    str | None,
+    typer.Option("--currency", metavar="CODE", help="Currency of orders that name none.", show_default="USD"),
+]
+RoundingOpt = Annotated[
+    Rounding, typer.Option("--rounding", help="How figures are rounded to the currency's minor unit.")
+]
+DisputePolicyOpt = Annotated[
+    DisputePolicy | None,
+    typer.Option(
+        "--dispute-policy",
+        help="What a dispute does: proportional keeps cashback on what was not refunded; cancel loses it all.",
+        show_default="proportional",
+    ),
+]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Store policy file (TOML).",
+        show_default="$CASHBACK_CONFIG, else config.toml in the user's config folder",
+    ),
+]
+EncodingOpt = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of the input files (cp1251 for Russian Excel).")
+]
+DayFirstOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--dayfirst/--monthfirst",
+        help="Read slashed dates as dd/mm/yyyy or as mm/dd/yyyy.",
+        show_default="refuse ambiguous ones",
+    ),
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="FIELD=HEADER",
+        help="Read FIELD from the column HEADER, e.g. --map amount='Total paid'.",
+    ),
+]
+SkipOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Report the valid rows and list the skipped ones on stderr, instead of stopping.",
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout."
+    ),
+]
+
+
+# --- options to values ---------------------------------------------------------------------
+
+
+def option_value(parse, text: str, option: str):
+    try:
+        return parse(text)
+    except FieldError as error:
+        raise typer.BadParameter(f"got {text!r}, expected {error.expected}", param_hint=option) from None
+
+
+def as_of_date(text: str | None) -> date:
+    return date.today() if text is None else option_value(parse_date, text, "--as-of")
+
+
+def policy_book(
+    config: str | None,
+    hold_days: int | None,
+    rate: str | None,
+    currency: str | None,
+    rounding: Rounding,
+    dispute_policy: DisputePolicy | None,
+) -> PolicyBook:
+    """The policy of each store: the file, then these options, then the built-in defaults."""
+    from ..policies import build_book, find_config
+
+    given = {
+        "hold_days": hold_days,
+        "rate": None if rate is None else option_value(parse_rate, rate, "--rate"),
+        "currency": None if currency is None else option_value(parse_currency, currency, "--currency"),
+        "dispute_policy": dispute_policy,
+    }
+    path = find_config(config, typer.get_app_dir(APP_NAME))
+    try:
+        book, problems = build_book(path, given, rounding.value)
+    except InputError as error:  # a missing or unreadable policy file
+        raise fail(str(error), EXIT_USAGE) from None
+    if problems:
+        report_problems(problems, limit=None)
+        raise fail(f"the policy file {path} has {len(problems)} problem(s)", EXIT_DATA)
+    return book
+
+
+def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None) -> LoadOptions:
+    from ..loaders import LoadOptions
+
+    field_map = {}
+    for entry in mapping or ():
+        field, sep, header = entry.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise typer.BadParameter(f"got {entry!r}, expected FIELD=HEADER", param_hint="--map")
+        field_map[field.strip()] = header.strip()
+    return LoadOptions(encoding=encoding, dayfirst=dayfirst, field_map=field_map)
+
+
+# --- problems to messages and exit codes ----------------------------------------------------
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"cashback: {message}", err=True)
+    return typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS) -> None:
+    problems = list(dict.fromkeys(problems))  # a JSON document read for orders and disputes alike
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        typer.echo(problem.message(), err=True)
+    if len(problems) > len(shown):
+        typer.echo(f"… and {len(problems) - len(shown)} more (cashback validate lists them all)", err=True)
+
+
+def stop_on_problems(problems: list[Problem]) -> None:
+    if problems:
+        report_problems(problems)
+        count = len(set(problems))
+        raise fail(
+            f"{count} problem{'s' if count > 1 else ''} in the input; nothing reported "
+            "(--skip-invalid reports the valid rows)",
+            EXIT_DATA,
+        )
+
+
+def check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
+    """Stop on problems, or with --skip-invalid list them and go on with a partial report."""
+    if not skip_invalid:
+        stop_on_problems(evaluation.problems)
+    elif evaluation.problems:
+        report_problems(evaluation.problems)
+        warn(f"{len(set(evaluation.problems))} problem(s) skipped: the report is partial")
+
+
+def future_warning(evaluation: Evaluation) -> None:
+    count = evaluation.left_out_future
+    if count:
+        orders = "order" if count == 1 else "orders"
+        warn(f"{count} {orders} dated after {evaluation.as_of.isoformat()} left out of the report")
+
+
+# --- where reports go ------------------------------------------------------------------------
+
+
+@contextmanager
+def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
+    """Where a report is written: kept aside until complete, then moved into place at once.
+
+    Nothing reaches stdout or the output file unless the whole report was made, so a failed
+    run never leaves half a report behind.
+    """
+    if output is None:
+        with tempfile.SpooledTemporaryFile(
+            max_size=8 << 20, mode="w+", encoding="utf-8", newline=""
+        ) as spool:
+            yield spool
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout)
+            sys.stdout.flush()
+        return
+    target = os.path.abspath(output)
+    for path in inputs:
+        if path != "-" and os.path.exists(path) and os.path.abspath(path) == target:
+            raise fail(f"--output {output} is one of the input files; choose another name", EXIT_USAGE)
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=os.path.dirname(target),
+            prefix=".cashback-",
+            suffix=".tmp",
+            delete=False,
+        )
+    except OSError as error:
+        raise fail(f"--output {output}: cannot write there ({error.strerror})", EXIT_USAGE) from None
+    try:
+        with handle:
+            yield handle
+        os.chmod(handle.name, _new_file_mode(target))
+        os.replace(handle.name, target)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode an ordinary new file would get (or the replaced file's), not the temp file's 0600."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

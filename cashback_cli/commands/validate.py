@@ -1,0 +1,59 @@
+"""`cashback validate`: every problem in the files, or a one-line ok."""
+
+from __future__ import annotations
+
+import typer
+
+from ..problems import InputError
+from .common import (
+    EXIT_DATA,
+    EXIT_USAGE,
+    FAR_FUTURE,
+    ConfigOpt,
+    CurrencyOpt,
+    DayFirstOpt,
+    DisputesOpt,
+    EncodingOpt,
+    MapOpt,
+    OrdersArg,
+    RateOpt,
+    Rounding,
+    fail,
+    load_options,
+    policy_book,
+    report_problems,
+)
+
+
+def validate(
+    orders: OrdersArg,
+    disputes: DisputesOpt = None,
+    rate: RateOpt = None,
+    currency: CurrencyOpt = None,
+    config: ConfigOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    dayfirst: DayFirstOpt = None,
+    mapping: MapOpt = None,
+) -> None:
+    """Check the files and list every problem: file:line, field, value and what was expected.
+
+    Example: cashback validate examples/orders.csv --disputes examples/disputes.csv
+    """
+    from ..pipeline import evaluate_files
+
+    options = load_options(encoding, dayfirst, mapping)
+    book = policy_book(config, None, rate, currency, Rounding.half_up, None)
+    counted: list[int] = []
+
+    def count(results, run) -> None:
+        counted[:] = [sum(1 for _ in results)]
+
+    try:
+        # As of a far date every dispute counts, so refunds above the amount are caught too.
+        evaluation = evaluate_files(orders, disputes or (), options, FAR_FUTURE, book.policy_for, count)
+    except InputError as error:
+        raise fail(str(error), EXIT_USAGE) from None
+    if evaluation.problems:
+        report_problems(evaluation.problems, limit=None)
+        raise fail(f"{len(set(evaluation.problems))} problem(s) found", EXIT_DATA)
+    typer.echo(f"ok, {counted[0]} orders, {evaluation.dispute_count} disputes")
