@@ -15,6 +15,7 @@ from . import __version__
 from .commands.config import config_app
 from .commands.dispute import dispute
 from .commands.status import status
+from .commands.upcoming import upcoming
 from .commands.validate import validate
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app = typer.Typer(
 app.command()(status)
 app.command()(dispute)
 app.command()(validate)
+app.command()(upcoming)
 app.add_typer(config_app, name="config")
 
 

@@ -1,0 +1,180 @@
+"""`cashback upcoming`: when pending cashback is due, period by period, with a bar chart."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Annotated
+
+import typer
+
+from ..problems import InputError
+from .common import (
+    EXIT_USAGE,
+    AsOfOpt,
+    ConfigOpt,
+    CurrencyOpt,
+    DayFirstOpt,
+    DisputePolicyOpt,
+    DisputesOpt,
+    EncodingOpt,
+    Format,
+    HoldOpt,
+    MapOpt,
+    OrdersArg,
+    OutputOpt,
+    RateOpt,
+    Rounding,
+    RoundingOpt,
+    as_of_date,
+    check_problems,
+    fail,
+    future_warning,
+    load_options,
+    policy_book,
+    report_sink,
+)
+
+BAR_WIDTH = 40
+
+
+def upcoming(
+    orders: OrdersArg,
+    disputes: DisputesOpt = None,
+    by: Annotated[str, typer.Option("--by", help="Group by day, week (Monday to Sunday) or month.")] = "week",
+    as_of: AsOfOpt = None,
+    hold_days: HoldOpt = None,
+    rate: RateOpt = None,
+    currency: CurrencyOpt = None,
+    rounding: RoundingOpt = Rounding.half_up,
+    dispute_policy: DisputePolicyOpt = None,
+    config: ConfigOpt = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
+    ] = Format.table,
+    encoding: EncodingOpt = "utf-8",
+    dayfirst: DayFirstOpt = None,
+    mapping: MapOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Pending cashback grouped by when it is due to be confirmed, and what waits on a dispute.
+
+    Example: cashback upcoming examples/orders.csv --disputes examples/disputes.csv --by week --as-of 2026-11-24
+    """
+    from ..pipeline import evaluate_files
+    from ..timeline import PERIODS, timeline
+
+    if by not in PERIODS:
+        raise typer.BadParameter(f"got {by!r}, expected one of {', '.join(PERIODS)}", param_hint="--by")
+    options = load_options(encoding, dayfirst, mapping)
+    book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    day = as_of_date(as_of)
+    found = []
+
+    def collect(results, run) -> None:
+        found[:] = [timeline(results, by)]
+
+    try:
+        evaluation = evaluate_files(orders, disputes or (), options, day, book.policy_for, collect)
+    except InputError as error:
+        raise fail(str(error), EXIT_USAGE) from None
+    check_problems(evaluation, skip_invalid=False)
+    with report_sink(output, [orders, *(disputes or ())]) as out:
+        if format is Format.json:
+            out.write(json.dumps(_document(day, by, found[0]), ensure_ascii=False, indent=2) + "\n")
+        elif format is Format.csv:
+            _write_csv(out, found[0])
+        else:
+            _draw(out if output else None, day, by, found[0])
+    future_warning(evaluation)
+
+
+def _document(day, by, line) -> dict:
+    from ..money import format_money
+
+    return {
+        "as_of": day.isoformat(),
+        "by": by,
+        "periods": [
+            {
+                "from": p.start.isoformat(),
+                "to": p.end.isoformat(),
+                "currency": p.currency,
+                "orders": p.orders,
+                "cashback": format_money(p.cashback, p.currency),
+            }
+            for p in line.periods
+        ],
+        "waiting_on_dispute": {
+            cur: {"orders": w.orders, "cashback": format_money(w.cashback, cur)}
+            for cur, w in line.waiting_on_dispute.items()
+        },
+    }
+
+
+def _write_csv(out, line) -> None:
+    from ..money import format_money
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("from", "to", "currency", "orders", "cashback", "waiting_on_dispute"))
+    for p in line.periods:
+        writer.writerow(
+            (
+                p.start.isoformat(),
+                p.end.isoformat(),
+                p.currency,
+                p.orders,
+                format_money(p.cashback, p.currency),
+                "false",
+            )
+        )
+    for cur, w in line.waiting_on_dispute.items():
+        writer.writerow(("", "", cur, w.orders, format_money(w.cashback, cur), "true"))
+
+
+def _draw(file, day, by, line) -> None:
+    """A table per currency with a horizontal bar for each period, scaled to the largest."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..money import format_money
+    from ..tables import make_console
+
+    console = make_console(file)
+    currencies = sorted({p.currency for p in line.periods} | set(line.waiting_on_dispute))
+    if not currencies:
+        console.print(f"No pending cashback as of {day.isoformat()}.")
+    for cur in currencies:
+        rows = [p for p in line.periods if p.currency == cur]
+        waiting = line.waiting_on_dispute.get(cur)
+        largest = max([p.cashback for p in rows] + ([waiting.cashback] if waiting else []))
+        table = Table(
+            title=f"Pending {cur} cashback by {by}, as of {day.isoformat()}",
+            title_justify="left",
+            header_style="bold",
+        )
+        table.add_column("Due")
+        table.add_column("Orders", justify="right")
+        table.add_column("Cashback", justify="right")
+        table.add_column("", min_width=BAR_WIDTH)
+        for p in rows:
+            label = p.start.isoformat() if by == "day" else f"{p.start.isoformat()} – {p.end.isoformat()}"
+            table.add_row(
+                label, str(p.orders), format_money(p.cashback, cur), _bar(p.cashback, largest, "green")
+            )
+        if waiting:
+            table.add_row(
+                Text("waiting on a dispute", style="yellow"),
+                str(waiting.orders),
+                format_money(waiting.cashback, cur),
+                _bar(waiting.cashback, largest, "yellow"),
+            )
+        console.print(table)
+
+
+def _bar(value, largest, style: str):
+    """A bar as long as `value` is against the largest one; any cashback gets at least a cell."""
+    from rich.text import Text
+
+    cells = round(BAR_WIDTH * value / largest) if largest else 0
+    return Text("█" * (cells or (1 if value else 0)), style=style)

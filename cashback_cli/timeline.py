@@ -1,0 +1,64 @@
+"""Pending cashback by the period in which it is due to be confirmed: the shopper's timeline.
+
+Pure: results in, periods out. Orders frozen by an open dispute have no date yet and are
+counted apart, so the periods plus that line add up to the pending total of `status`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from .records import OrderResult, Status
+
+PERIODS = ("day", "week", "month")
+
+
+class Period(NamedTuple):
+    start: date
+    end: date
+    currency: str
+    orders: int
+    cashback: Decimal
+
+
+class Waiting(NamedTuple):
+    orders: int
+    cashback: Decimal
+
+
+class Timeline(NamedTuple):
+    periods: list[Period]
+    waiting_on_dispute: dict[str, Waiting]
+
+
+def period_of(day: date, by: str) -> tuple[date, date]:
+    """The day, the ISO week (Monday to Sunday) or the calendar month that holds `day`."""
+    if by == "day":
+        return day, day
+    if by == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    start = day.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def timeline(results: Iterable[OrderResult], by: str) -> Timeline:
+    sums: dict[tuple[date, date, str], list] = {}
+    waiting: dict[str, list] = {}
+    for result in results:
+        if result.status is not Status.PENDING:
+            continue
+        if result.confirm_on is None:
+            slot = waiting.setdefault(result.currency, [0, Decimal(0)])
+        else:
+            slot = sums.setdefault((*period_of(result.confirm_on, by), result.currency), [0, Decimal(0)])
+        slot[0] += 1
+        slot[1] += result.cashback
+    periods = [
+        Period(start, end, cur, count, total) for (start, end, cur), (count, total) in sorted(sums.items())
+    ]
+    return Timeline(periods, {cur: Waiting(*slot) for cur, slot in sorted(waiting.items())})
