@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 
+from .i18n import _
 from .problems import Problem
 from .records import Dispute, Order, OrderResult, Policy, Totals
 from .rules import RuleError, evaluate_order
@@ -26,7 +27,7 @@ class IdRegistry:
     """
 
     def __init__(self) -> None:
-        self.buckets = [array("Q") for _ in range(256)]
+        self.buckets = [array("Q") for _bucket in range(256)]
 
     def add(self, order_id: str) -> None:
         digest = hash(order_id) & _HASH_BITS
@@ -125,7 +126,9 @@ class Evaluation:
                         line,
                         "opened_at",
                         dispute.opened_at.isoformat(),
-                        f"a date on or after the order date ({order.ordered_at.isoformat()})",
+                        _("a date on or after the order date ({date})").format(
+                            date=order.ordered_at.isoformat()
+                        ),
                     )
                 )
             if dispute.refund_currency and dispute.refund_currency != currency:
@@ -136,7 +139,7 @@ class Evaluation:
                         line,
                         "refund_amount",
                         f"{dispute.refund_amount} {dispute.refund_currency}",
-                        f"a refund in {currency}, the order's currency",
+                        _("a refund in {currency}, the order's currency").format(currency=currency),
                     )
                 )
         return found
@@ -148,7 +151,7 @@ class Evaluation:
             for dispute in disputes:
                 file, line = _where(dispute)
                 self.problems.append(
-                    Problem(file, line, "order_id", order_id, "the id of an order in the orders file")
+                    Problem(file, line, "order_id", order_id, _("the id of an order in the orders file"))
                 )
 
     def disputes_of(self, order_id: str) -> tuple[Dispute, ...]:
@@ -174,7 +177,7 @@ def duplicate_problems(
                     line,
                     "order_id",
                     order.order_id,
-                    f"a unique order id (also on line {first_line[order.order_id]})",
+                    _("a unique order id (also on line {line})").format(line=first_line[order.order_id]),
                 )
             )
         else:

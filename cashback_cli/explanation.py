@@ -1,81 +1,159 @@
-"""The steps that led to an order's figures, in plain words, for `cashback dispute`."""
+"""The steps that led to an order's figures, in plain words, for `cashback dispute`.
+
+JSON output keeps the English words whatever the language (scripts read it); a table shows
+them translated, so each text goes through `tr`, the identity for JSON and gettext for people.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
+from .i18n import _
 from .money import format_money, format_percent
 from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
-from .rules import applied_terms, hold_end
+
+Translate = Callable[[str], str]
+
+
+def english(text: str) -> str:
+    return text
+
+
+def status_word(status: Status, tr: Translate = _) -> str:
+    """The status as a cashback cabinet says it: expected (pending), confirmed, cancelled."""
+    return {
+        Status.PENDING: tr("pending"),
+        Status.CONFIRMED: tr("confirmed"),
+        Status.CANCELLED: tr("cancelled"),
+    }[status]
+
+
+def human_reason(result: OrderResult, tr: Translate = _) -> str:
+    """The JSON reason in the user's language (the JSON itself keeps the English one)."""
+    if result.status is Status.CANCELLED:
+        return tr("dispute opened") if result.reason == "dispute opened" else tr("refunded in full")
+    if result.confirm_on is None:
+        return tr("dispute open")
+    day = result.confirm_on.isoformat()
+    if result.status is Status.PENDING:
+        return tr("on hold until {date}").format(date=day)
+    return tr("confirmed on {date}").format(date=day)
 
 
 def explain(
-    order: Order, disputes: Sequence[Dispute], as_of: date, policy: Policy, result: OrderResult
+    order: Order,
+    disputes: Sequence[Dispute],
+    as_of: date,
+    policy: Policy,
+    result: OrderResult,
+    tr: Translate = english,
 ) -> list[str]:
+    from .rules import applied_terms
+
     terms = applied_terms(order, policy)
     cur = result.currency
 
     def money(value) -> str:
         return f"{format_money(value, cur, policy.rounding)} {cur}"
 
-    basis = (
-        f"cashback rate {format_percent(terms.rate)}%"
-        if terms.rate is not None
-        else "fixed expected cashback"
-    )
-    cap = f" (capped at {money(terms.cap)})" if terms.cap is not None else ""
+    if terms.rate is not None:
+        basis = tr("cashback rate {rate}%").format(rate=format_percent(terms.rate))
+    else:
+        basis = tr("fixed expected cashback")
+    cap = tr(" (capped at {cap})").format(cap=money(terms.cap)) if terms.cap is not None else ""
     steps = [
-        f"Order of {money(order.amount)} placed on {order.ordered_at.isoformat()}, "
-        f"{basis}: expected cashback {money(result.expected_cashback)}{cap}."
+        tr("Order of {amount} placed on {date}, {basis}: expected cashback {expected}{cap}.").format(
+            amount=money(order.amount),
+            date=order.ordered_at.isoformat(),
+            basis=basis,
+            expected=money(result.expected_cashback),
+            cap=cap,
+        )
     ]
-    steps.extend(_dispute_steps(disputes, as_of, money))
+    steps.extend(_dispute_steps(disputes, as_of, money, tr))
+    counted = [d for d in disputes if d.opened_at <= as_of and d.resolved_at and d.resolved_at <= as_of]
     if result.status is Status.CANCELLED:
         if policy.dispute_policy is DisputePolicy.CANCEL and result.reason == "dispute opened":
             steps.append(
-                "This store cancels the whole cashback once a dispute is opened, whatever its outcome."
+                tr("This store cancels the whole cashback once a dispute is opened, whatever its outcome.")
             )
         else:
-            steps.append(f"Refunded in full ({money(result.refunded)}): no cashback.")
+            steps.append(
+                tr("Refunded in full ({refund}): no cashback.").format(refund=money(result.refunded))
+            )
     elif result.refunded:
         steps.append(
-            f"Refunded {money(result.refunded)} of {money(result.amount)}: cashback on the remaining "
-            f"{money(result.amount - result.refunded)} is {money(result.cashback)}, "
-            f"{money(result.cancelled_cashback)} cancelled."
+            tr(
+                "Refunded {refund} of {amount}: cashback on the remaining {remaining} is {cashback}, {lost} cancelled."
+            ).format(
+                refund=money(result.refunded),
+                amount=money(result.amount),
+                remaining=money(result.amount - result.refunded),
+                cashback=money(result.cashback),
+                lost=money(result.cancelled_cashback),
+            )
         )
-    elif any(d.opened_at <= as_of and d.resolved_at and d.resolved_at <= as_of for d in disputes):
-        steps.append(f"No refund: the cashback stays whole at {money(result.cashback)}.")
-    if result.status is Status.CANCELLED:
-        pass
-    elif result.confirm_on is None:
-        steps.append("A dispute is open: the cashback is frozen until it is resolved.")
-    else:
-        steps.append(_confirmation_step(order, terms.hold_days, disputes, as_of, result.confirm_on))
-    steps.append(f"As of {as_of.isoformat()}: {result.status.value}, cashback {money(result.cashback)}.")
+    elif counted:
+        steps.append(
+            tr("No refund: the cashback stays whole at {cashback}.").format(cashback=money(result.cashback))
+        )
+    if result.status is not Status.CANCELLED:
+        if result.confirm_on is None:
+            steps.append(tr("A dispute is open: the cashback is frozen until it is resolved."))
+        else:
+            steps.append(_confirmation_step(order, terms.hold_days, counted, result.confirm_on, tr))
+    steps.append(
+        tr("As of {date}: {status}, cashback {cashback}.").format(
+            date=as_of.isoformat(), status=status_word(result.status, tr), cashback=money(result.cashback)
+        )
+    )
     return steps
 
 
-def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money) -> list[str]:
+def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translate) -> list[str]:
     steps = []
     for d in sorted(disputes, key=lambda d: d.opened_at):
         opened = d.opened_at.isoformat()
         if d.opened_at > as_of:
-            steps.append(f"Dispute opened on {opened} is after {as_of.isoformat()}: not counted yet.")
+            steps.append(
+                tr("Dispute opened on {opened} is after {date}: not counted yet.").format(
+                    opened=opened, date=as_of.isoformat()
+                )
+            )
         elif d.resolved_at is None or d.resolved_at > as_of:
-            steps.append(f"Dispute opened on {opened} is open on {as_of.isoformat()}.")
+            steps.append(
+                tr("Dispute opened on {opened} is open on {date}.").format(
+                    opened=opened, date=as_of.isoformat()
+                )
+            )
+        elif d.refund_amount:
+            steps.append(
+                tr("Dispute opened on {opened}, resolved on {resolved} with a refund of {refund}.").format(
+                    opened=opened, resolved=d.resolved_at.isoformat(), refund=money(d.refund_amount)
+                )
+            )
         else:
-            what = f"a refund of {money(d.refund_amount)}" if d.refund_amount else "no refund (dispute lost)"
-            steps.append(f"Dispute opened on {opened}, resolved on {d.resolved_at.isoformat()} with {what}.")
+            steps.append(
+                tr(
+                    "Dispute opened on {opened}, resolved on {resolved} with no refund (dispute lost)."
+                ).format(opened=opened, resolved=d.resolved_at.isoformat())
+            )
     return steps
 
 
 def _confirmation_step(
-    order: Order, hold_days: int, disputes: Sequence[Dispute], as_of: date, confirm_on: date
+    order: Order, hold_days: int, counted: Sequence[Dispute], confirm_on: date, tr: Translate
 ) -> str:
-    text = f"The {hold_days}-day hold ends on {hold_end(order.ordered_at, hold_days).isoformat()}"
-    resolved = [
-        d.resolved_at for d in disputes if d.opened_at <= as_of and d.resolved_at and d.resolved_at <= as_of
-    ]
-    if resolved:
-        text += f"; the last dispute was resolved on {max(resolved).isoformat()}"
-    return f"{text}: confirmation is due on {confirm_on.isoformat()}."
+    from .rules import hold_end
+
+    ends = hold_end(order.ordered_at, hold_days).isoformat()
+    if counted:
+        last = max(d.resolved_at for d in counted if d.resolved_at)
+        return tr(
+            "The {days}-day hold ends on {ends}; the last dispute was resolved on {resolved}: "
+            "confirmation is due on {due}."
+        ).format(days=hold_days, ends=ends, resolved=last.isoformat(), due=confirm_on.isoformat())
+    return tr("The {days}-day hold ends on {ends}: confirmation is due on {due}.").format(
+        days=hold_days, ends=ends, due=confirm_on.isoformat()
+    )

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import IO, Any, NamedTuple
 
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, REQUIRED, SYNONYMS, lookup_table, normalize
+from .i18n import _
 from .parsing import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -98,18 +99,22 @@ def _open_binary(path: str) -> IO[bytes]:
     try:
         return open(path, "rb")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(_("{file}: no such file").format(file=path)) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a file") from None
+        raise InputError(_("{file}: is a directory, expected a file").format(file=path)) from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(
+            _("{file}: cannot be read ({reason})").format(file=path, reason=error.strerror)
+        ) from None
 
 
 def _text_encoding(encoding: str) -> str:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise InputError(f"unknown encoding {encoding!r} (try utf-8 or cp1251)") from None
+        raise InputError(
+            _("unknown encoding {encoding} (try utf-8 or cp1251)").format(encoding=repr(encoding))
+        ) from None
     return "utf-8-sig" if name == "utf-8" else name
 
 
@@ -130,8 +135,10 @@ def _encoding_problem(file: str, line: int | None, encoding: str) -> Problem:
         line,
         None,
         None,
-        f"text in the {encoding} encoding; this file is not. If it was saved by Excel in "
-        "Russian or Ukrainian, try --encoding cp1251",
+        _(
+            "text in the {encoding} encoding; this file is not. If it was saved by Excel in "
+            "Russian or Ukrainian, try --encoding cp1251"
+        ).format(encoding=encoding),
     )
 
 
@@ -167,7 +174,7 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
         first = _first_char(head)
         if not first:
             if kind == "orders":  # an empty disputes file just means there are no disputes
-                yield Problem(file, None, None, None, "orders: the file is empty")
+                yield Problem(file, None, None, None, _("orders: the file is empty"))
             return
         try:
             if first in "[{":
@@ -229,14 +236,16 @@ def resolve_columns(
                     line,
                     target,
                     None,
-                    f"one column for {target}, found two: {headers[found[target]]!r} and {header!r}",
+                    _("one column for {field}, found two: {first} and {second}").format(
+                        field=target, first=repr(headers[found[target]]), second=repr(header)
+                    ),
                 )
             )
             continue
         found[target] = index
     for required in REQUIRED[kind]:
         if required not in found:
-            names = ", ".join(repr(h) for h in headers) or "none"
+            names = ", ".join(repr(h) for h in headers) or _("none")
             accepted = ", ".join(SYNONYMS.get(required, ()))
             problems.append(
                 Problem(
@@ -244,8 +253,10 @@ def resolve_columns(
                     line,
                     required,
                     None,
-                    f"a column for {required} (also accepted: {accepted}; or use --map "
-                    f"{required}=HEADER); columns found: {names}",
+                    _(
+                        "a column for {field} (also accepted: {accepted}; or use --map "
+                        "{field}=HEADER); columns found: {names}"
+                    ).format(field=required, accepted=accepted, names=names),
                 )
             )
     return found, problems
@@ -274,7 +285,7 @@ def _csv_rows(
     try:
         headers = next(reader, None)
         if not headers or not any(h.strip() for h in headers):
-            yield Problem(file, 1, None, None, f"a header row naming the {kind} columns")
+            yield Problem(file, 1, None, None, _("a header row naming the {kind} columns").format(kind=kind))
             return
         columns, problems = resolve_columns(file, reader.line_num, headers, kind, table)
         if problems:
@@ -287,7 +298,9 @@ def _csv_rows(
                 yield Row(start, cells, layout)
             start = reader.line_num + 1
     except csv.Error as error:
-        yield Problem(file, reader.line_num or None, None, None, f"well-formed CSV ({error})")
+        yield Problem(
+            file, reader.line_num or None, None, None, _("well-formed CSV ({error})").format(error=error)
+        )
 
 
 def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -319,13 +332,18 @@ def _json_rows(
         document = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         if not embedded:  # the orders read reports it
-            yield Problem(file, error.lineno, None, None, f"valid JSON ({error.msg}, column {error.colno})")
+            yield Problem(
+                file,
+                error.lineno,
+                None,
+                None,
+                _("valid JSON ({error}, column {column})").format(error=error.msg, column=error.colno),
+            )
         return
     except RecursionError:
         if not embedded:
-            yield Problem(file, None, None, None, "JSON nested at most a few hundred levels deep")
+            yield Problem(file, None, None, None, _("JSON nested at most a few hundred levels deep"))
         return
-    shape = 'a JSON list of orders, or an object with an "orders" list and a "disputes" list'
     if embedded:
         yield from _nested_disputes(file, text, document, table)
     if isinstance(document, dict):
@@ -337,10 +355,10 @@ def _json_rows(
             return
         if kind not in keys:
             if kind == "orders":
-                yield Problem(file, 1, None, None, shape)
+                yield Problem(file, 1, None, None, _json_shape())
             return
         if not isinstance(document[keys[kind]], list):
-            yield Problem(file, 1, kind, None, f"a JSON list of {kind}")
+            yield Problem(file, 1, kind, None, _("a JSON list of {kind}").format(kind=kind))
             return
         array_start = _find_array(text, keys[kind])
     elif isinstance(document, list) and not embedded:
@@ -348,10 +366,14 @@ def _json_rows(
     elif embedded:
         return
     else:
-        yield Problem(file, 1, None, None, shape)
+        yield Problem(file, 1, None, None, _json_shape())
         return
     for line, item in _positioned_items(text, array_start):
         yield from _object_row(file, line, item, kind, table)
+
+
+def _json_shape() -> str:
+    return _('a JSON list of orders, or an object with an "orders" list and a "disputes" list')
 
 
 def _nested_disputes(
@@ -392,7 +414,7 @@ def _find_array(text: str, key: str) -> int:
         index = _skip_ws(text, index)
         if name == key:
             return index
-        _, index = _DECODER.raw_decode(text, index)
+        _value, index = _DECODER.raw_decode(text, index)
         index = _skip_ws(text, index) + 1  # the comma
 
 
@@ -425,10 +447,16 @@ def _json_lines_rows(file: str, text: str, kind: str, table: Mapping[str, str]) 
         try:
             item = _DECODER.decode(line)
         except json.JSONDecodeError as error:
-            yield Problem(file, number, None, None, f"one valid JSON object per line ({error.msg})")
+            yield Problem(
+                file,
+                number,
+                None,
+                None,
+                _("one valid JSON object per line ({error})").format(error=error.msg),
+            )
             continue
         except RecursionError:
-            yield Problem(file, number, None, None, "JSON nested at most a few hundred levels deep")
+            yield Problem(file, number, None, None, _("JSON nested at most a few hundred levels deep"))
             continue
         yield from _object_row(file, number, item, kind, table)
 
@@ -437,7 +465,9 @@ def _object_row(
     file: str, line: int, item: Any, kind: str, table: Mapping[str, str]
 ) -> Iterator[Row | Problem]:
     if not isinstance(item, dict):
-        yield Problem(file, line, None, None, f"a JSON object with the fields of one of the {kind}")
+        yield Problem(
+            file, line, None, None, _("a JSON object with the fields of one of the {kind}").format(kind=kind)
+        )
         return
     keys = list(item)
     columns, problems = resolve_columns(file, line, keys, kind, table)
@@ -460,7 +490,7 @@ def _json_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise FieldError("a number or text, not true or false")
+        raise FieldError(_("a number or text, not true or false"))
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -20 <= exponent <= 20 and len(value.as_tuple().digits) <= 40:
@@ -468,7 +498,7 @@ def _json_text(value: Any) -> str:
         return str(value)  # out of any sane range: left in exponent form for the parser to refuse
     if isinstance(value, str):
         return value
-    raise FieldError("a single value (a number or text), not a list or an object")
+    raise FieldError(_("a single value (a number or text), not a list or an object"))
 
 
 # --- rows to records -----------------------------------------------------------------------
@@ -499,7 +529,9 @@ class _RowParser:
         text = self.row.get(field_name)
         if not text or not text.strip():
             if required:
-                self.problems.append(Problem(self.file, self.row.line, field_name, "", "a value (required)"))
+                self.problems.append(
+                    Problem(self.file, self.row.line, field_name, "", _("a value (required)"))
+                )
             return None
         try:
             return parse(text)
@@ -634,7 +666,7 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
     title = cells.get("title", parse_text)
     amount = amount_and_sign[0] if amount_and_sign else None
     if amount == 0:
-        cells.problem("amount", "an amount greater than 0")
+        cells.problem("amount", _("an amount greater than 0"))
     for field_name, parsed in (
         ("amount", amount_and_sign),
         ("expected_cashback", expected),
@@ -642,7 +674,9 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
     ):
         written = parsed[1] if parsed else None
         if written and currency and written != currency:
-            cells.problem(field_name, f"money in {currency}, the order's currency")
+            cells.problem(
+                field_name, _("money in {currency}, the order's currency").format(currency=currency)
+            )
         currency = currency or written
     if cells.problems:
         yield from cells.problems
@@ -680,7 +714,10 @@ def careful_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispu
     refund = cells.get("refund_amount", _amount)
     outcome = cells.get("outcome", parse_text)
     if opened_at and resolved_at and resolved_at < opened_at:
-        cells.problem("resolved_at", f"a date on or after the dispute was opened ({opened_at.isoformat()})")
+        cells.problem(
+            "resolved_at",
+            _("a date on or after the dispute was opened ({date})").format(date=opened_at.isoformat()),
+        )
     if cells.problems:
         yield from cells.problems
         return

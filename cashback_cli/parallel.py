@@ -58,7 +58,7 @@ def _work(index: int) -> tuple:
     disputes, problems = load_disputes(job.orders, job.dispute_files, options)
     evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids)
     evaluation.problems.extend(problems)
-    for _ in evaluation.results(read_orders(job.orders, options)):
+    for _result in evaluation.results(read_orders(job.orders, options)):
         pass
     return (
         evaluation.totals,

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from .i18n import _
 from .problems import FieldError
 
 MAX_INTEGER_DIGITS = 15
@@ -57,7 +58,7 @@ def parse_currency(text: str) -> str:
         return alias
     if _CURRENCY_CODE.fullmatch(cleaned):
         return cleaned.upper()
-    raise FieldError("a currency code such as USD, RUB, UAH, EUR or JPY")
+    raise FieldError(_("a currency code such as USD, RUB, UAH, EUR or JPY"))
 
 
 def parse_amount(text: str) -> tuple[Decimal, str | None]:
@@ -66,19 +67,19 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
     if _PLAIN_NUMBER.fullmatch(cleaned):
         return Decimal(cleaned), None
     if not cleaned:
-        raise FieldError("a number")
+        raise FieldError(_("a number"))
     if len(cleaned) > _MAX_TEXT:
-        raise FieldError(f"a number of at most {_MAX_TEXT} characters")
+        raise FieldError(_("a number of at most {count} characters").format(count=_MAX_TEXT))
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
-        raise FieldError("a number such as 1234.56 or 1 234,56")
+        raise FieldError(_("a number such as 1234.56 or 1 234,56"))
     if match["sign"] in ("-", "−", "("):
-        raise FieldError("a number that is not negative")
+        raise FieldError(_("a number that is not negative"))
     currency = None
     for mark in (match["pre"], match["post"]):
         if mark:
             if currency is not None:
-                raise FieldError("a number with at most one currency sign")
+                raise FieldError(_("a number with at most one currency sign"))
             currency = parse_currency(mark)
     return parse_decimal(match["body"]), currency
 
@@ -93,7 +94,7 @@ def parse_decimal(body: str, amount: bool = True) -> Decimal:
     if commas and dots:
         point = "," if body.rfind(",") > body.rfind(".") else "."
     elif commas == 1 and dots == 0:
-        whole, _, frac = body.partition(",")
+        whole, _comma, frac = body.partition(",")
         # Money rarely has three decimals: "1,234" and "12,000" are thousands; "0,500" is not.
         thousands_like = len(frac) == 3 and whole.isdigit() and len(whole) <= 3 and whole[0] != "0"
         point = None if thousands_like and amount else ","
@@ -103,7 +104,7 @@ def parse_decimal(body: str, amount: bool = True) -> Decimal:
         point = None  # no separator, or several of one kind: thousands separators
     whole, frac = (body.rsplit(point, 1) + [""])[:2] if point else (body, "")
     if point and not frac.isdigit():
-        raise FieldError("digits after the decimal separator")
+        raise FieldError(_("digits after the decimal separator"))
     if point:
         thousands = "." if point == "," else ","
     else:
@@ -111,8 +112,9 @@ def parse_decimal(body: str, amount: bool = True) -> Decimal:
     digits = _join_groups(whole, thousands)
     if len(digits) > MAX_INTEGER_DIGITS or len(frac) > MAX_FRACTION_DIGITS:
         raise FieldError(
-            f"a number with at most {MAX_INTEGER_DIGITS} digits before the point "
-            f"and {MAX_FRACTION_DIGITS} after"
+            _("a number with at most {integer} digits before the point and {fraction} after").format(
+                integer=MAX_INTEGER_DIGITS, fraction=MAX_FRACTION_DIGITS
+            )
         )
     return Decimal(f"{digits}.{frac}" if frac else digits)
 
@@ -121,9 +123,9 @@ def _join_groups(whole: str, separator: str) -> str:
     """Drop thousands separators, checking they stand every three digits."""
     groups = re.split(f"[{re.escape(separator + _SPACES)}]", whole)
     if not groups[0].isdigit() or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
-        raise FieldError("a number with thousands separators every three digits")
+        raise FieldError(_("a number with thousands separators every three digits"))
     if len(groups) > 1 and len(groups[0]) > 3:
-        raise FieldError("a number with thousands separators every three digits")
+        raise FieldError(_("a number with thousands separators every three digits"))
     return "".join(groups)
 
 
@@ -133,16 +135,16 @@ def parse_rate(text: str) -> Decimal:
     try:
         rate = Decimal(cleaned) if _PLAIN_NUMBER.fullmatch(cleaned) else parse_decimal(cleaned, amount=False)
     except FieldError:
-        raise FieldError("a percent from 0 to 100, such as 5, 5% or 4,5") from None
+        raise FieldError(_("a percent from 0 to 100, such as 5, 5% or 4,5")) from None
     if rate > 100:
-        raise FieldError("a percent from 0 to 100")
+        raise FieldError(_("a percent from 0 to 100"))
     return rate
 
 
 def parse_whole_days(text: str) -> int:
     cleaned = text.strip()
     if not cleaned.isdigit() or len(cleaned) > 5 or int(cleaned) > 3650:
-        raise FieldError("a whole number of days from 0 to 3650")
+        raise FieldError(_("a whole number of days from 0 to 3650"))
     return int(cleaned)
 
 
@@ -162,9 +164,9 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
     if len(cleaned) == 10 and _ISO_DATE.fullmatch(cleaned):
         return _checked(lambda: date.fromisoformat(cleaned))
     if not cleaned:
-        raise FieldError("a date such as 2026-11-24 or 24.11.2026")
+        raise FieldError(_("a date such as 2026-11-24 or 24.11.2026"))
     if len(cleaned) > _MAX_TEXT:
-        raise FieldError(f"a date of at most {_MAX_TEXT} characters")
+        raise FieldError(_("a date of at most {count} characters").format(count=_MAX_TEXT))
     if _ISO_DATE.match(cleaned):
         return _checked(lambda: datetime.fromisoformat(cleaned).date())
     if m := _DOTTED.fullmatch(cleaned):
@@ -175,8 +177,10 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
         if dayfirst is None:
             if first <= 12 and second <= 12 and first != second:
                 raise FieldError(
-                    "a date whose day and month are clear: add --dayfirst (dd/mm/yyyy) "
-                    "or --monthfirst (mm/dd/yyyy)"
+                    _(
+                        "a date whose day and month are clear: add --dayfirst (dd/mm/yyyy) "
+                        "or --monthfirst (mm/dd/yyyy)"
+                    )
                 )
             dayfirst = first > 12
         day, month = (first, second) if dayfirst else (second, first)
@@ -204,16 +208,16 @@ def _checked(make) -> date:
     try:
         value = make()
     except (ValueError, OverflowError):
-        raise FieldError("a real calendar date such as 2026-11-24 or 24.11.2026") from None
+        raise FieldError(_("a real calendar date such as 2026-11-24 or 24.11.2026")) from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise FieldError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+        raise FieldError(_("a date between {first} and {last}").format(first=FIRST_YEAR, last=LAST_YEAR))
     return value
 
 
 def parse_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise FieldError("a non-empty value")
+        raise FieldError(_("a non-empty value"))
     if len(cleaned) > 500:
-        raise FieldError("at most 500 characters")
+        raise FieldError(_("at most 500 characters"))
     return cleaned

@@ -56,7 +56,7 @@ def evaluate_files(
             stream = read_orders(orders, options)
             results = evaluation.results(tap(stream) if tap else stream)
             if consume is None:
-                for _ in results:
+                for _result in results:
                     pass
             else:
                 consume(results, evaluation)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from .i18n import _
 from .parsing import parse_amount, parse_currency, parse_rate
 from .problems import FieldError, InputError, Problem
 from .records import DisputePolicy, Order, Policy
@@ -99,13 +100,15 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
         with open(path, "rb") as handle:
             document = tomllib.load(handle, parse_float=Decimal)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such policy file") from None
+        raise InputError(_("{file}: no such policy file").format(file=path)) from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(
+            _("{file}: cannot be read ({reason})").format(file=path, reason=error.strerror)
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        return {}, [Problem(path, None, None, None, f"valid TOML ({error})")]
+        return {}, [Problem(path, None, None, None, _("valid TOML ({error})").format(error=error))]
     except UnicodeDecodeError:
-        return {}, [Problem(path, None, None, None, "a UTF-8 TOML file")]
+        return {}, [Problem(path, None, None, None, _("a UTF-8 TOML file"))]
     problems: list[Problem] = []
     tables: dict[str, Any] = {"defaults": {}, "stores": {}}
     for key, value in document.items():
@@ -117,9 +120,9 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
                 if isinstance(table, dict):
                     tables["stores"][name] = _settings(path, where, table, problems)
                 else:
-                    problems.append(_problem(path, where, None, table, "a table of settings"))
+                    problems.append(_problem(path, where, None, table, _("a table of settings")))
         else:
-            problems.append(_problem(path, key, None, value, "a [defaults] table or [stores.NAME] tables"))
+            problems.append(_problem(path, key, None, value, _("a [defaults] table or [stores.NAME] tables")))
     return tables, problems
 
 
@@ -127,7 +130,8 @@ def _settings(path: str, table: str, values: dict[str, Any], problems: list[Prob
     settings = {}
     for key, value in values.items():
         if key not in KEYS:
-            problems.append(_problem(path, table, key, value, f"one of the keys {', '.join(KEYS)}"))
+            expected = _("one of the keys {keys}").format(keys=", ".join(KEYS))
+            problems.append(_problem(path, table, key, value, expected))
             continue
         try:
             settings[key] = Setting(_VALIDATORS[key](value), f"{path} [{table}]")
@@ -143,7 +147,7 @@ def _problem(path: str, table: str, key: str | None, value: Any, expected: str) 
 
 def _hold_days(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
-        raise FieldError("a whole number of days from 0 to 3650")
+        raise FieldError(_("a whole number of days from 0 to 3650"))
     return value
 
 
@@ -154,16 +158,16 @@ def _number_text(value: Any, expected: str) -> str:
 
 
 def _rate(value: Any) -> Decimal:
-    return parse_rate(_number_text(value, 'a percent from 0 to 100, such as 5 or "4.5%"'))
+    return parse_rate(_number_text(value, _('a percent from 0 to 100, such as 5 or "4.5%"')))
 
 
 def _cap(value: Any) -> Decimal:
-    return parse_amount(_number_text(value, 'an amount such as 40 or "40.00"'))[0]
+    return parse_amount(_number_text(value, _('an amount such as 40 or "40.00"')))[0]
 
 
 def _currency(value: Any) -> str:
     if not isinstance(value, str):
-        raise FieldError('a currency code such as "USD"')
+        raise FieldError(_('a currency code such as "USD"'))
     return parse_currency(value)
 
 
@@ -171,7 +175,7 @@ def _dispute_policy(value: Any) -> DisputePolicy:
     try:
         return DisputePolicy(value)
     except ValueError:
-        raise FieldError('"proportional" or "cancel"') from None
+        raise FieldError(_('"proportional" or "cancel"')) from None
 
 
 _VALIDATORS = {

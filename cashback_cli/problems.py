@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .i18n import _
+
 _SHOWN_VALUE = 60
 
 
@@ -21,7 +23,9 @@ class Problem(NamedTuple):
             parts.append(self.field)
         text = self.expected
         if self.value is not None:
-            text = f"got {_shorten(self.value)!r}, expected {self.expected}"
+            text = _("got {value}, expected {expected}").format(
+                value=repr(_shorten(self.value)), expected=self.expected
+            )
         parts.append(text)
         return ": ".join(parts)
 

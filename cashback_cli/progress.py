@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from .i18n import _
+
 BIG_FILE = 16 << 20  # bytes: smaller files are read before a bar would be worth drawing
 
 
@@ -20,7 +22,8 @@ def reading_progress(path: str) -> Iterator[Callable[[int], None] | None]:
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("reading {task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    label = _("reading {file}").format(file="{task.description}")  # rich fills in the file name
+    columns = (TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(os.path.basename(path), total=size)
         yield lambda position: bar.update(task, completed=position)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from .i18n import _
 from .money import EXACT, ROUNDING_MODES, quantum
 from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
 
@@ -24,7 +25,9 @@ class RuleError(ValueError):
     """The order's data cannot be evaluated; names the field, the value and what was expected."""
 
     def __init__(self, field: str, value: str, expected: str) -> None:
-        super().__init__(f"{field}: got {value!r}, expected {expected}")
+        super().__init__(
+            f"{field}: " + _("got {value}, expected {expected}").format(value=repr(value), expected=expected)
+        )
         self.field = field
         self.value = value
         self.expected = expected
@@ -68,7 +71,9 @@ def _terms(order: Order, policy: Policy) -> Terms:
     if order.expected_cashback is None:
         rate = order.cashback_rate if order.cashback_rate is not None else policy.rate
         if rate is None:
-            raise RuleError("cashback_rate", "", "a cashback rate or expected cashback in the row, or --rate")
+            raise RuleError(
+                "cashback_rate", "", _("a cashback rate or expected cashback in the row, or --rate")
+            )
     currency = order.currency or policy.currency
     return Terms(
         currency,
@@ -116,7 +121,9 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
     )
     if refunded > amount:
         raise RuleError(
-            "refund_amount", f"{refunded:f}", f"refunds adding up to at most the order amount {amount:f}"
+            "refund_amount",
+            f"{refunded:f}",
+            _("refunds adding up to at most the order amount {amount}").format(amount=f"{amount:f}"),
         )
 
     confirm_on: date | None = None

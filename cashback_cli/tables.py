@@ -1,4 +1,4 @@
-"""Rich tables for people at a terminal. Imported only when a table is drawn."""
+"""Rich tables for people at a terminal, in the user's language. Imported only to draw one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .explanation import human_reason, status_word
+from .i18n import _
 from .records import OrderResult, Status, Totals
 from .render import order_object, totals_object
 
@@ -17,18 +19,20 @@ STATUS_STYLE = {Status.PENDING: "yellow", Status.CONFIRMED: "green", Status.CANC
 
 
 def _status(result: OrderResult) -> Text:
-    return Text(result.status.value, style=STATUS_STYLE[result.status])
+    return Text(status_word(result.status), style=STATUS_STYLE[result.status])
 
 
 def orders_table(
     results: Iterable[OrderResult], rounding: str, limit: int | None = None
 ) -> tuple[Table, int]:
     """The orders table, with at most `limit` rows; also returns how many rows were left out."""
-    table = Table(title="Orders", title_justify="left", header_style="bold")
-    for name in ("Order", "Date", "Amount", "Refunded", "Rate", "Expected", "Cashback", "Cancelled"):
-        table.add_column(name, justify="left" if name in ("Order", "Date") else "right", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Reason", min_width=12)
+    table = Table(title=_("Orders"), title_justify="left", header_style="bold")
+    table.add_column(_("Order"))
+    table.add_column(_("Date"), no_wrap=True)
+    for name in (_("Amount"), _("Refunded"), _("Rate"), _("Expected"), _("Cashback"), _("Cancelled")):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column(_("Status"), no_wrap=True)
+    table.add_column(_("Reason"), min_width=12, overflow="fold")
     left_out = 0
     for count, result in enumerate(results):
         if limit is not None and count >= limit:
@@ -41,12 +45,12 @@ def orders_table(
             row["ordered_at"],
             f"{row['amount']} {cur}",
             row["refunded"],
-            f"{row['rate']}%" if row["rate"] else "fixed",
+            f"{row['rate']}%" if row["rate"] else _("fixed"),
             row["expected_cashback"],
             row["cashback"],
             row["cancelled_cashback"],
             _status(result),
-            row["reason"],
+            human_reason(result),
         )
     return table, left_out
 
@@ -60,12 +64,12 @@ def make_console(file=None) -> Console:
 
 
 def totals_table(totals: Totals) -> Table:
-    table = Table(title="Totals", title_justify="left", header_style="bold")
-    table.add_column("Currency")
-    table.add_column("Orders", justify="right")
-    table.add_column("Pending", justify="right", style="yellow")
-    table.add_column("Confirmed", justify="right", style="green")
-    table.add_column("Cancelled", justify="right", style="red")
+    table = Table(title=_("Totals"), title_justify="left", header_style="bold")
+    table.add_column(_("Currency"))
+    table.add_column(_("Orders"), justify="right")
+    table.add_column(_("Pending"), justify="right", style="yellow")
+    table.add_column(_("Confirmed"), justify="right", style="green")
+    table.add_column(_("Cancelled"), justify="right", style="red")
     for cur, sums in totals_object(totals).items():
         table.add_row(cur, str(sums["orders"]), sums["pending"], sums["confirmed"], sums["cancelled"])
     if not totals.by_currency:
@@ -81,16 +85,16 @@ def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, titl
     figures.add_column()
     cur = row["currency"]
     for label, key in (
-        ("Amount", "amount"),
-        ("Refunded", "refunded"),
-        ("Expected cashback", "expected_cashback"),
-        ("Cashback", "cashback"),
-        ("Cancelled cashback", "cancelled_cashback"),
+        (_("Amount"), "amount"),
+        (_("Refunded"), "refunded"),
+        (_("Expected cashback"), "expected_cashback"),
+        (_("Cashback"), "cashback"),
+        (_("Cancelled cashback"), "cancelled_cashback"),
     ):
         figures.add_row(label, f"{row[key]} {cur}")
-    figures.add_row("Status", _status(result))
-    figures.add_row("Confirm on", row["confirm_on"] or "—")
-    figures.add_row("Reason", row["reason"])
+    figures.add_row(_("Status"), _status(result))
+    figures.add_row(_("Confirm on"), row["confirm_on"] or "—")
+    figures.add_row(_("Reason"), human_reason(result))
     return Panel(Group(figures, Text(""), steps_text(steps)), title=escape(title), expand=False)
 
 
@@ -102,14 +106,15 @@ def what_if_table(without: OrderResult, with_refund: OrderResult, rounding: str)
     """The shopper's choice side by side: no dispute, or a dispute ending with this refund."""
     before, after = order_object(without, rounding), order_object(with_refund, rounding)
     cur = before["currency"]
-    table = Table(title="What a dispute does to the cashback", title_justify="left", header_style="bold")
+    table = Table(title=_("What a dispute does to the cashback"), title_justify="left", header_style="bold")
     table.add_column("")
-    table.add_column("No dispute", justify="right")
-    table.add_column("Dispute with this refund", justify="right")
-    table.add_row("Money back", f"{before['refunded']} {cur}", f"{after['refunded']} {cur}")
-    table.add_row("Cashback kept", f"{before['cashback']} {cur}", f"{after['cashback']} {cur}")
-    table.add_row(
-        "Cashback lost", f"{before['cancelled_cashback']} {cur}", f"{after['cancelled_cashback']} {cur}"
-    )
-    table.add_row("Status", _status(without), _status(with_refund))
+    table.add_column(_("No dispute"), justify="right")
+    table.add_column(_("Dispute with this refund"), justify="right")
+    for label, key in (
+        (_("Money back"), "refunded"),
+        (_("Cashback kept"), "cashback"),
+        (_("Cashback lost"), "cancelled_cashback"),
+    ):
+        table.add_row(label, f"{before[key]} {cur}", f"{after[key]} {cur}")
+    table.add_row(_("Status"), _status(without), _status(with_refund))
     return table

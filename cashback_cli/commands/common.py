@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from ..parsing import parse_currency, parse_date, parse_rate
 from ..problems import FieldError, InputError, Problem
 from ..records import DisputePolicy
@@ -138,6 +139,31 @@ OutputOpt = Annotated[
 ]
 
 
+class Language(StrEnum):
+    en = "en"
+    ru = "ru"
+    uk = "uk"
+
+
+def _set_language(value: Language | None) -> Language | None:
+    from ..i18n import use_language
+
+    use_language(value.value if value else None)
+    return value
+
+
+LangOpt = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="Language of tables and messages (JSON and CSV never change).",
+        show_default="from LC_ALL, LC_MESSAGES or LANG; else en",
+        callback=_set_language,
+        is_eager=True,
+    ),
+]
+
+
 # --- options to values ---------------------------------------------------------------------
 
 
@@ -145,7 +171,10 @@ def option_value(parse, text: str, option: str):
     try:
         return parse(text)
     except FieldError as error:
-        raise typer.BadParameter(f"got {text!r}, expected {error.expected}", param_hint=option) from None
+        raise typer.BadParameter(
+            _("got {value}, expected {expected}").format(value=repr(text), expected=error.expected),
+            param_hint=option,
+        ) from None
 
 
 def as_of_date(text: str | None) -> date:
@@ -176,7 +205,9 @@ def policy_book(
         raise fail(str(error), EXIT_USAGE) from None
     if problems:
         report_problems(problems, limit=None)
-        raise fail(f"the policy file {path} has {len(problems)} problem(s)", EXIT_DATA)
+        raise fail(
+            _("problems in the policy file {path}: {count}").format(path=path, count=len(problems)), EXIT_DATA
+        )
     return book
 
 
@@ -187,7 +218,9 @@ def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None
     for entry in mapping or ():
         field, sep, header = entry.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise typer.BadParameter(f"got {entry!r}, expected FIELD=HEADER", param_hint="--map")
+            raise typer.BadParameter(
+                _("got {value}, expected FIELD=HEADER").format(value=repr(entry)), param_hint="--map"
+            )
         field_map[field.strip()] = header.strip()
     return LoadOptions(encoding=encoding, dayfirst=dayfirst, field_map=field_map)
 
@@ -201,7 +234,7 @@ def fail(message: str, code: int) -> typer.Exit:
 
 
 def warn(message: str) -> None:
-    typer.echo(f"warning: {message}", err=True)
+    typer.echo(_("warning: {message}").format(message=message), err=True)
 
 
 def report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS) -> None:
@@ -210,16 +243,21 @@ def report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS)
     for problem in shown:
         typer.echo(problem.message(), err=True)
     if len(problems) > len(shown):
-        typer.echo(f"… and {len(problems) - len(shown)} more (cashback validate lists them all)", err=True)
+        typer.echo(
+            _("… and {count} more (cashback validate lists them all)").format(
+                count=len(problems) - len(shown)
+            ),
+            err=True,
+        )
 
 
 def stop_on_problems(problems: list[Problem]) -> None:
     if problems:
         report_problems(problems)
-        count = len(set(problems))
         raise fail(
-            f"{count} problem{'s' if count > 1 else ''} in the input; nothing reported "
-            "(--skip-invalid reports the valid rows)",
+            _(
+                "problems in the input: {count}; nothing reported (--skip-invalid reports the valid rows)"
+            ).format(count=len(set(problems))),
             EXIT_DATA,
         )
 
@@ -230,14 +268,20 @@ def check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
         stop_on_problems(evaluation.problems)
     elif evaluation.problems:
         report_problems(evaluation.problems)
-        warn(f"{len(set(evaluation.problems))} problem(s) skipped: the report is partial")
+        warn(
+            _("problems skipped: {count}; the report is partial").format(count=len(set(evaluation.problems)))
+        )
 
 
 def future_warning(evaluation: Evaluation) -> None:
-    count = evaluation.left_out_future
-    if count:
-        orders = "order" if count == 1 else "orders"
-        warn(f"{count} {orders} dated after {evaluation.as_of.isoformat()} left out of the report")
+    if evaluation.left_out_future:
+        count = evaluation.left_out_future
+        text = ngettext(
+            "{count} order dated after {date} left out of the report",
+            "{count} orders dated after {date} left out of the report",
+            count,
+        )
+        warn(text.format(count=count, date=evaluation.as_of.isoformat()))
 
 
 # --- where reports go ------------------------------------------------------------------------
@@ -262,7 +306,10 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
     target = os.path.abspath(output)
     for path in inputs:
         if path != "-" and os.path.exists(path) and os.path.abspath(path) == target:
-            raise fail(f"--output {output} is one of the input files; choose another name", EXIT_USAGE)
+            raise fail(
+                _("--output {path} is one of the input files; choose another name").format(path=output),
+                EXIT_USAGE,
+            )
     try:
         handle = tempfile.NamedTemporaryFile(
             "w",
@@ -274,7 +321,10 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
             delete=False,
         )
     except OSError as error:
-        raise fail(f"--output {output}: cannot write there ({error.strerror})", EXIT_USAGE) from None
+        raise fail(
+            _("--output {path}: cannot write there ({reason})").format(path=output, reason=error.strerror),
+            EXIT_USAGE,
+        ) from None
     try:
         with handle:
             yield handle

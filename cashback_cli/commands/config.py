@@ -12,10 +12,13 @@ from .common import (
     DisputeFormat,
     DisputePolicyOpt,
     HoldOpt,
+    LangOpt,
     RateOpt,
     Rounding,
     policy_book,
 )
+
+OTHER_STORES = "(other stores)"
 
 config_app = typer.Typer(
     help="Store policies: what each store's cashback service applies.\n\n"
@@ -34,6 +37,7 @@ def show(
     format: Annotated[
         DisputeFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
     ] = DisputeFormat.table,
+    lang: LangOpt = None,
 ) -> None:
     """The effective policy of each store, and where each value came from: file and table, option, or built-in.
 
@@ -44,7 +48,7 @@ def show(
     from ..policies import KEYS
 
     book = policy_book(config, hold_days, rate, currency, Rounding.half_up, dispute_policy)
-    sections = {"(other stores)": book.base, **{book.names[key]: table for key, table in book.stores.items()}}
+    sections = {OTHER_STORES: book.base, **{book.names[key]: table for key, table in book.stores.items()}}
     if format is DisputeFormat.json:
         document = {
             name: {key: _json_setting(table[key]) for key in KEYS} for name, table in sections.items()
@@ -54,19 +58,22 @@ def show(
     from rich.table import Table
     from rich.text import Text
 
+    from ..i18n import _
     from ..tables import make_console
 
-    table = Table(title="Store policies", title_justify="left", header_style="bold")
-    for column in ("Store", "Setting", "Value", "From"):
+    table = Table(title=_("Store policies"), title_justify="left", header_style="bold")
+    for column in (_("Store"), _("Setting"), _("Value"), _("From")):
         table.add_column(column)
     for name, settings in sections.items():
         for index, key in enumerate(KEYS):
             setting = settings[key]
             table.add_row(
-                Text(name if index == 0 else ""),  # Text: names and paths are not Rich markup
+                Text(
+                    (_("(other stores)") if name == OTHER_STORES else name) if index == 0 else ""
+                ),  # Text: names and paths are not Rich markup
                 key,
                 Text(_text(setting.value)),
-                Text(setting.source),
+                Text(_("built-in") if setting.source == "built-in" else setting.source),
                 end_section=index == len(KEYS) - 1,
             )
     make_console().print(table)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from ..parsing import parse_amount, parse_date
 from ..problems import InputError
 from ..records import Dispute, Order, OrderResult, Policy
@@ -22,6 +24,7 @@ from .common import (
     DisputesOpt,
     EncodingOpt,
     HoldOpt,
+    LangOpt,
     MapOpt,
     RateOpt,
     Rounding,
@@ -33,6 +36,8 @@ from .common import (
     policy_book,
     stop_on_problems,
 )
+
+Steps = Callable[[Callable[[str], str]], list[str]]  # the explanation, in the language it is given
 
 
 def dispute(
@@ -69,6 +74,7 @@ def dispute(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """One order's cashback and the steps that led to it; or what a dispute would do (what-if).
 
@@ -83,18 +89,23 @@ def dispute(
     if order_id is not None:
         if orders is None:
             raise fail(
-                "ORDER_ID needs --orders FILE (or leave it out and use --amount for a what-if)", EXIT_USAGE
+                _("ORDER_ID needs --orders FILE (or leave it out and use --amount for a what-if)"), EXIT_USAGE
             )
         if amount is not None or refund is not None:
-            raise fail("--amount and --refund are for a what-if without ORDER_ID", EXIT_USAGE)
+            raise fail(_("--amount and --refund are for a what-if without ORDER_ID"), EXIT_USAGE)
         options = load_options(encoding, dayfirst, mapping)
         result, steps = _explained_order(order_id, orders, disputes, options, day, book)
-        _print(result, steps, None, format, rounding.value, f"Order {order_id}")
+        _print(result, steps, None, format, rounding.value, _("Order {order_id}").format(order_id=order_id))
     elif amount is not None:
         policy = book.for_store(store)
         if policy is None:
-            listed = ", ".join(sorted(book.names.values())) or "none"
-            raise fail(f"store {store!r} has no table in the policy file (stores: {listed})", EXIT_USAGE)
+            listed = ", ".join(sorted(book.names.values())) or "—"
+            raise fail(
+                _("store {store} has no table in the policy file (stores: {listed})").format(
+                    store=repr(store), listed=listed
+                ),
+                EXIT_USAGE,
+            )
         with_refund, steps, without = _what_if(
             amount, refund or "0", ordered_at, day, policy, currency is not None
         )
@@ -104,15 +115,16 @@ def dispute(
             without,
             format,
             rounding.value,
-            f"What if, at {store}" if store else "What if",
+            _("What if, at {store}").format(store=store) if store else _("What if"),
         )
     else:
         raise fail(
-            "give ORDER_ID with --orders FILE, or --amount (and --refund, --rate) for a what-if", EXIT_USAGE
+            _("give ORDER_ID with --orders FILE, or --amount (and --refund, --rate) for a what-if"),
+            EXIT_USAGE,
         )
 
 
-def _explained_order(order_id, orders, disputes, options, day, book) -> tuple[OrderResult, list[str]]:
+def _explained_order(order_id, orders, disputes, options, day, book) -> tuple[OrderResult, Steps]:
     """The order's result and the steps that led to it, or exit 3 when the id is not there."""
     from ..explanation import explain
     from ..pipeline import evaluate_files
@@ -137,11 +149,17 @@ def _explained_order(order_id, orders, disputes, options, day, book) -> tuple[Or
     if not found:
         if wanted:
             raise fail(
-                f"order {order_id} is dated after {day.isoformat()}; try a later --as-of", EXIT_NOT_FOUND
+                _("order {order_id} is dated after {date}; try a later --as-of").format(
+                    order_id=order_id, date=day.isoformat()
+                ),
+                EXIT_NOT_FOUND,
             )
-        raise fail(f"order {order_id} not found in {orders}", EXIT_NOT_FOUND)
+        raise fail(
+            _("order {order_id} not found in {file}").format(order_id=order_id, file=orders), EXIT_NOT_FOUND
+        )
     order = wanted[0]
-    return found[0], explain(order, evaluation.disputes_of(order_id), day, book.policy_for(order), found[0])
+    policy, result, their_disputes = book.policy_for(order), found[0], evaluation.disputes_of(order_id)
+    return result, lambda tr: explain(order, their_disputes, day, policy, result, tr)
 
 
 def _what_if(amount_text, refund_text, ordered_at, day, policy: Policy, currency_given: bool):
@@ -151,53 +169,61 @@ def _what_if(amount_text, refund_text, ordered_at, day, policy: Policy, currency
 
     if policy.rate is None:
         raise fail(
-            "a what-if needs --rate PCT (the store's cashback rate), or a --store whose policy sets one",
+            _("a what-if needs --rate PCT (the store's cashback rate), or a --store whose policy sets one"),
             EXIT_USAGE,
         )
     amount, written = option_value(parse_amount, amount_text, "--amount")
     refund, refund_currency = option_value(parse_amount, refund_text, "--refund")
     if written and currency_given and written != policy.currency:
         raise typer.BadParameter(
-            f"expected an amount in {policy.currency}, as --currency says", param_hint="--amount"
+            _("expected an amount in {currency}, as --currency says").format(currency=policy.currency),
+            param_hint="--amount",
         )
     currency = written or policy.currency
     if refund_currency and refund_currency != currency:
         raise typer.BadParameter(
-            f"expected a refund in {currency}, the order's currency", param_hint="--refund"
+            _("expected a refund in {currency}, the order's currency").format(currency=currency),
+            param_hint="--refund",
         )
     if amount == 0:
-        raise typer.BadParameter("expected an amount greater than 0", param_hint="--amount")
+        raise typer.BadParameter(_("expected an amount greater than 0"), param_hint="--amount")
     if refund > amount:
         raise typer.BadParameter(
-            f"a refund of {refund} is more than the order amount {amount}", param_hint="--refund"
+            _("a refund of {refund} is more than the order amount {amount}").format(
+                refund=refund, amount=amount
+            ),
+            param_hint="--refund",
         )
     order_day = day if ordered_at is None else option_value(parse_date, ordered_at, "--ordered-at")
     if order_day > day:
-        raise typer.BadParameter("expected a date on or before the as-of date", param_hint="--ordered-at")
+        raise typer.BadParameter(_("expected a date on or before the as-of date"), param_hint="--ordered-at")
     order = Order(None, order_day, amount, currency)  # type: ignore[arg-type]
     claim = Dispute(None, day, day, refund)  # type: ignore[arg-type]
     try:
         with_refund = evaluate_order(order, [claim], day, policy)
         without = evaluate_order(order, [], day, policy)
     except RuleError as error:
-        raise fail(f"{error.field}: expected {error.expected}", EXIT_USAGE) from None
-    return with_refund, explain(order, [claim], day, policy, with_refund), without
+        raise fail(
+            _("{field}: expected {expected}").format(field=error.field, expected=error.expected), EXIT_USAGE
+        ) from None
+    return with_refund, lambda tr: explain(order, [claim], day, policy, with_refund, tr), without
 
 
 def _print(
     result: OrderResult,
-    steps: list[str],
+    steps: Steps,
     without: OrderResult | None,
     format: DisputeFormat,
     rounding: str,
     title: str,
 ) -> None:
     if format is DisputeFormat.json:
+        from ..explanation import english
         from ..money import format_money
         from ..render import order_object, write_json_object
 
         document = order_object(result, rounding)
-        document["explanation"] = steps
+        document["explanation"] = steps(english)  # JSON keeps English whatever the language
         if without is not None:
             document["without_dispute"] = format_money(without.cashback, without.currency)
         write_json_object(sys.stdout, document)
@@ -207,4 +233,4 @@ def _print(
     console = make_console()
     if without is not None:
         console.print(what_if_table(without, result, rounding))
-    console.print(dispute_panel(result, steps, rounding, title))
+    console.print(dispute_panel(result, steps(_), rounding, title))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import _
 from ..problems import InputError
 from .common import (
     EXIT_USAGE,
@@ -19,6 +20,7 @@ from .common import (
     EncodingOpt,
     Format,
     HoldOpt,
+    LangOpt,
     MapOpt,
     OrdersArg,
     OutputOpt,
@@ -73,6 +75,7 @@ def status(
             show_default="0",
         ),
     ] = 0,
+    lang: LangOpt = None,
 ) -> None:
     """Pending, confirmed and cancelled cashback of every order, with totals per currency.
 
@@ -177,13 +180,18 @@ def _print_tables(drawn, evaluation: Evaluation, output: str | None, inputs: lis
 
     with report_sink(output, inputs) as out:
         console = make_console(out if output else None)
-        title = f"as of {evaluation.as_of.isoformat()}" + (" (partial)" if evaluation.problems else "")
+        day = evaluation.as_of.isoformat()
+        partial_mark = _(" (partial)") if evaluation.problems else ""
         if drawn is not None:
             table, left_out = drawn
-            table.title = f"Orders {title}"
+            table.title = _("Orders as of {date}").format(date=day) + partial_mark
             console.print(table)
             if left_out:
-                console.print(f"… {left_out} more orders not shown (--limit, or --format json/csv for all)")
+                console.print(
+                    _("… {count} more orders not shown (--limit, or --format json/csv for all)").format(
+                        count=left_out
+                    )
+                )
         totals = totals_table(evaluation.totals)
-        totals.title = f"Totals {title}"
+        totals.title = _("Totals as of {date}").format(date=day) + partial_mark
         console.print(totals)

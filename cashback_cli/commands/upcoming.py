@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from ..problems import InputError
 from .common import (
     EXIT_USAGE,
@@ -20,6 +21,7 @@ from .common import (
     EncodingOpt,
     Format,
     HoldOpt,
+    LangOpt,
     MapOpt,
     OrdersArg,
     OutputOpt,
@@ -36,6 +38,12 @@ from .common import (
 )
 
 BAR_WIDTH = 40
+# Whole titles, not "by {period}": each language words the period its own way.
+PERIOD_TITLES = {
+    "day": "Pending {currency} cashback by day, as of {date}",
+    "week": "Pending {currency} cashback by week, as of {date}",
+    "month": "Pending {currency} cashback by month, as of {date}",
+}
 
 
 def upcoming(
@@ -56,6 +64,7 @@ def upcoming(
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Pending cashback grouped by when it is due to be confirmed, and what waits on a dispute.
 
@@ -65,7 +74,10 @@ def upcoming(
     from ..timeline import PERIODS, timeline
 
     if by not in PERIODS:
-        raise typer.BadParameter(f"got {by!r}, expected one of {', '.join(PERIODS)}", param_hint="--by")
+        raise typer.BadParameter(
+            _("got {value}, expected one of {choices}").format(value=repr(by), choices=", ".join(PERIODS)),
+            param_hint="--by",
+        )
     options = load_options(encoding, dayfirst, mapping)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
@@ -143,19 +155,19 @@ def _draw(file, day, by, line) -> None:
     console = make_console(file)
     currencies = sorted({p.currency for p in line.periods} | set(line.waiting_on_dispute))
     if not currencies:
-        console.print(f"No pending cashback as of {day.isoformat()}.")
+        console.print(_("No pending cashback as of {date}.").format(date=day.isoformat()))
     for cur in currencies:
         rows = [p for p in line.periods if p.currency == cur]
         waiting = line.waiting_on_dispute.get(cur)
         largest = max([p.cashback for p in rows] + ([waiting.cashback] if waiting else []))
         table = Table(
-            title=f"Pending {cur} cashback by {by}, as of {day.isoformat()}",
+            title=_(PERIOD_TITLES[by]).format(currency=cur, date=day.isoformat()),
             title_justify="left",
             header_style="bold",
         )
-        table.add_column("Due")
-        table.add_column("Orders", justify="right")
-        table.add_column("Cashback", justify="right")
+        table.add_column(_("Due"))
+        table.add_column(_("Orders"), justify="right")
+        table.add_column(_("Cashback"), justify="right")
         table.add_column("", min_width=BAR_WIDTH)
         for p in rows:
             label = p.start.isoformat() if by == "day" else f"{p.start.isoformat()} – {p.end.isoformat()}"
@@ -164,7 +176,7 @@ def _draw(file, day, by, line) -> None:
             )
         if waiting:
             table.add_row(
-                Text("waiting on a dispute", style="yellow"),
+                Text(_("waiting on a dispute"), style="yellow"),
                 str(waiting.orders),
                 format_money(waiting.cashback, cur),
                 _bar(waiting.cashback, largest, "yellow"),

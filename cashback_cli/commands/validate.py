@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..i18n import _
 from ..problems import InputError
 from .common import (
     EXIT_DATA,
@@ -14,6 +15,7 @@ from .common import (
     DayFirstOpt,
     DisputesOpt,
     EncodingOpt,
+    LangOpt,
     MapOpt,
     OrdersArg,
     RateOpt,
@@ -34,6 +36,7 @@ def validate(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check the files and list every problem: file:line, field, value and what was expected.
 
@@ -55,5 +58,9 @@ def validate(
         raise fail(str(error), EXIT_USAGE) from None
     if evaluation.problems:
         report_problems(evaluation.problems, limit=None)
-        raise fail(f"{len(set(evaluation.problems))} problem(s) found", EXIT_DATA)
-    typer.echo(f"ok, {counted[0]} orders, {evaluation.dispute_count} disputes")
+        raise fail(_("problems found: {count}").format(count=len(set(evaluation.problems))), EXIT_DATA)
+    typer.echo(
+        _("ok, {orders} orders, {disputes} disputes").format(
+            orders=counted[0], disputes=evaluation.dispute_count
+        )
+    )
