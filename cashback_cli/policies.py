@@ -8,7 +8,6 @@ order's own fields win inside the rules; everything else is settled here, once p
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -96,6 +95,8 @@ def build_book(
 
 def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
     """The file's tables as Settings: {"defaults": {key: Setting}, "stores": {name: {key: Setting}}}."""
+    import tomllib  # only when there is a policy file to read
+
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle, parse_float=Decimal)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import Annotated
 
 import typer
@@ -93,6 +91,8 @@ def upcoming(
     check_problems(evaluation, skip_invalid=False)
     with report_sink(output, [orders, *(disputes or ())]) as out:
         if format is Format.json:
+            import json
+
             out.write(json.dumps(_document(day, by, found[0]), ensure_ascii=False, indent=2) + "\n")
         elif format is Format.csv:
             _write_csv(out, found[0])
@@ -125,6 +125,8 @@ def _document(day, by, line) -> dict:
 
 
 def _write_csv(out, line) -> None:
+    import csv
+
     from ..money import format_money
 
     writer = csv.writer(out, lineterminator="\n")
