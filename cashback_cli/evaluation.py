@@ -109,7 +109,7 @@ class Evaluation:
         try:
             return evaluate_order(order, disputes, self.as_of, policy)
         except RuleError as error:
-            file, line = _where(order)
+            file, line = (error.source.file, error.source.line) if error.source else _where(order)
             self.problems.append(Problem(file, line, error.field, error.value, error.expected))
             return None
 

@@ -281,7 +281,9 @@ def _csv_rows(
     file: str, lines: Iterator[str], kind: str, table: Mapping[str, str]
 ) -> Iterator[Row | Problem]:
     first_line = next(lines, "")
-    reader = csv.reader(_prepend(first_line, lines), delimiter=_delimiter(first_line))
+    # strict: a quote left open is an error at the end, not a field that swallows every row after it
+    reader = csv.reader(_prepend(first_line, lines), delimiter=_delimiter(first_line), strict=True)
+    start = 1
     try:
         headers = next(reader, None)
         if not headers or not any(h.strip() for h in headers):
@@ -292,15 +294,30 @@ def _csv_rows(
             yield from problems
             return
         layout = Layout(columns)
+        width = len(headers)
         start = reader.line_num + 1
         for cells in reader:
             if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):  # skip blank lines
-                yield Row(start, cells, layout)
+                if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                    yield Problem(
+                        file,
+                        start,
+                        None,
+                        None,
+                        _(
+                            "{width} fields, as in the header; this row has {count} (an unquoted separator "
+                            "inside a value?)"
+                        ).format(width=width, count=len(cells)),
+                    )
+                else:
+                    yield Row(start, cells, layout)
             start = reader.line_num + 1
     except csv.Error as error:
-        yield Problem(
-            file, reader.line_num or None, None, None, _("well-formed CSV ({error})").format(error=error)
-        )
+        if "unexpected end of data" in str(error):
+            message = _("a closing quote for the value opened on line {line}").format(line=start)
+            yield Problem(file, start, None, None, message)
+        else:
+            yield Problem(file, start, None, None, _("well-formed CSV ({error})").format(error=error))
 
 
 def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:

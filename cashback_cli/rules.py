@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from .i18n import _
 from .money import EXACT, ROUNDING_MODES, quantum
-from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
+from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Source, Status
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -24,13 +24,14 @@ CANCEL = DisputePolicy.CANCEL
 class RuleError(ValueError):
     """The order's data cannot be evaluated; names the field, the value and what was expected."""
 
-    def __init__(self, field: str, value: str, expected: str) -> None:
+    def __init__(self, field: str, value: str, expected: str, source: Source | None = None) -> None:
         super().__init__(
             f"{field}: " + _("got {value}, expected {expected}").format(value=repr(value), expected=expected)
         )
         self.field = field
         self.value = value
         self.expected = expected
+        self.source = source  # the record at fault when it is not the order (a dispute's refund)
 
 
 class Terms(NamedTuple):
@@ -124,7 +125,10 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
             "refund_amount",
             f"{refunded:f}",
             _("refunds adding up to at most the order amount {amount}").format(amount=f"{amount:f}"),
+            _last_refund_source(disputes, as_of),
         )
+    if disputes or amount.quantize(terms.quantum) != amount or terms.fixed_expected or terms.cap:
+        _check_minor_units(order, disputes, as_of, terms)
 
     confirm_on: date | None = None
     if not any_open:
@@ -184,6 +188,34 @@ def _dispute_state(disputes: Sequence[Dispute], as_of: date) -> tuple[Decimal, b
         if last_resolved is None or resolved > last_resolved:
             last_resolved = resolved
     return refunded, any_open, any_existing, last_resolved
+
+
+def _check_minor_units(order: Order, disputes: Sequence[Dispute], as_of: date, terms: Terms) -> None:
+    """Money finer than the currency's minor unit (10.004 USD, 100.5 JPY) cannot be paid: refuse it.
+
+    Otherwise an amount shown as 10.00 and a refund of 10.00 would not be a full refund.
+    """
+    step = terms.quantum
+    expected = _("at most {digits} decimal places, as {currency} has").format(
+        digits=-step.as_tuple().exponent, currency=terms.currency
+    )
+    for field, value in (
+        ("amount", order.amount),
+        ("expected_cashback", order.expected_cashback),
+        ("max_cashback", order.max_cashback),
+    ):
+        if value is not None and value.quantize(step) != value:
+            raise RuleError(field, f"{value:f}", expected)
+    for dispute in disputes:
+        refund = dispute.refund_amount
+        if dispute.opened_at <= as_of and refund is not None and refund.quantize(step) != refund:
+            raise RuleError("refund_amount", f"{refund:f}", expected, dispute.source)
+
+
+def _last_refund_source(disputes: Sequence[Dispute], as_of: date) -> Source | None:
+    """The counted dispute resolved last: the refund that took the total past the amount."""
+    counted = [d for d in disputes if d.opened_at <= as_of and d.resolved_at and d.resolved_at <= as_of]
+    return max(counted, key=lambda d: d.resolved_at).source if counted else None
 
 
 _hold_ends: dict[tuple[date, int], date] = {}

@@ -82,14 +82,14 @@ def _big_dataset(tmp_path, orders=3000):
     dispute_lines = ["order_id,opened_at,resolved_at,refund_amount"]
     for n in range(orders):
         day = start + timedelta(days=n % 120)
-        amount = Decimal(1000 + n * 37 % 200000) / 100
-        order_lines.append(f"O{n},{day},{amount},{['USD', 'RUB', 'JPY'][n % 3]},{[1, 2.5, 5, 7][n % 4]}")
+        currency = ["USD", "RUB", "JPY"][n % 3]
+        step = Decimal(1) if currency == "JPY" else Decimal("0.01")
+        amount = (Decimal(1000 + n * 37 % 200000) / 100).quantize(step)
+        order_lines.append(f"O{n},{day},{amount},{currency},{[1, 2.5, 5, 7][n % 4]}")
         if n % 5 == 0:
             opened = day + timedelta(days=3)
             resolved = "" if n % 4 == 0 else str(opened + timedelta(days=n % 30))
-            refund = (
-                "" if not resolved else str([Decimal(0), amount, amount / 4][n % 3].quantize(Decimal("0.01")))
-            )
+            refund = "" if not resolved else str([Decimal(0), amount, amount / 4][n % 3].quantize(step))
             dispute_lines.append(f"O{n},{opened},{resolved},{refund}")
     orders_file, disputes_file = tmp_path / "o.csv", tmp_path / "d.csv"
     orders_file.write_text("\n".join(order_lines) + "\n")

@@ -240,7 +240,7 @@ def test_refund_above_the_amount_and_orphan_dispute_are_data_errors(tmp_path):
     )
     result = runner.invoke(app, ["status", str(orders), "-d", str(disputes), "--as-of", AS_OF])
     assert result.exit_code == 1
-    assert "o.csv:2: refund_amount" in result.stderr
+    assert "d.csv:2: refund_amount" in result.stderr  # the refund's own line, not the order's
     assert "d.csv:3: order_id: got 'ZZ'" in result.stderr
 
 

@@ -70,11 +70,13 @@ def test_property_timeline_plus_waiting_equals_pending_of_status(tmp_path, rows,
     disputes = ["order_id,opened_at,resolved_at,refund_amount"]
     for n, (offset, cents, cur, kind) in enumerate(rows):
         day = start + timedelta(days=offset)
-        orders.append(f"U{n},{day},{cents / 100:.2f},{cur},5")
+        amount = f"{cents / 100:.2f}" if cur == "USD" else str(cents)  # JPY has no minor unit
+        orders.append(f"U{n},{day},{amount},{cur},5")
         if kind == "open":
             disputes.append(f"U{n},{day},,")
         elif kind == "partial":
-            disputes.append(f"U{n},{day},{day + timedelta(days=20)},{cents / 400:.2f}")
+            refund = f"{cents / 400:.2f}" if cur == "USD" else str(cents // 4)
+            disputes.append(f"U{n},{day},{day + timedelta(days=20)},{refund}")
     (tmp_path / "o.csv").write_text("\n".join(orders) + "\n")
     (tmp_path / "d.csv").write_text("\n".join(disputes) + "\n")
     args = [str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "--as-of", "2026-11-24", "-f", "json"]
