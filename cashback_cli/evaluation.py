@@ -9,7 +9,7 @@ from datetime import date
 
 from .i18n import _
 from .problems import Problem
-from .records import Dispute, Order, OrderResult, Policy, Totals
+from .records import Dispute, Order, OrderResult, Policy, SeenId, Totals
 from .rules import RuleError, evaluate_order
 
 _HASH_BITS = (1 << 64) - 1
@@ -58,8 +58,11 @@ class Evaluation:
         as_of: date,
         policy_for: Callable[[Order], Policy],
         skip_ids: Collection[str] = (),
+        stop_after: int | None = None,
     ) -> None:
         self.as_of = as_of
+        self.stop_after = stop_after  # problems after which reading stops: the report is off anyway
+        self.stopped_early = False
         self.policy_for = policy_for
         self.skip_ids = skip_ids
         self.problems: list[Problem] = []
@@ -82,7 +85,14 @@ class Evaluation:
         add = self.totals.add
         for order in orders:
             if order.__class__ is not Order:
-                self.problems.append(order)
+                if order.__class__ is SeenId:
+                    digest = hash(order.order_id) & _HASH_BITS
+                    self._id_buckets[digest >> 56].append(digest)
+                else:
+                    self.problems.append(order)
+                    if self.stop_after and len(self.problems) >= self.stop_after:
+                        self.stopped_early = True
+                        return
                 continue
             result = evaluate(order)
             if result is not None:
@@ -166,7 +176,7 @@ def duplicate_problems(
     problems: list[Problem] = []
     duplicated: set[str] = set()
     for order in orders:
-        if order.__class__ is not Order or id_hash(order.order_id) not in repeated:
+        if order.__class__ not in (Order, SeenId) or id_hash(order.order_id) not in repeated:
             continue
         file, line = _where(order)
         if order.order_id in first_line:

@@ -79,14 +79,29 @@ def normalize(name: str) -> str:
     return re.sub(r"[\s_\-]+", " ", name)
 
 
-def lookup_table(fields: Iterable[str], overrides: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Normalized header name -> field, for one kind of record; --map entries win."""
+class HeaderTable(dict):
+    """Normalized header name -> field, remembering which fields --map set explicitly."""
+
+    def __init__(self, names: Mapping[str, str], mapped: Mapping[str, str]) -> None:
+        super().__init__(names)
+        self.mapped = dict(mapped)
+
+
+def lookup_table(fields: Iterable[str], overrides: Mapping[str, str] | None = None) -> HeaderTable:
+    """Normalized header name -> field, for one kind of record.
+
+    A field given with --map is read from that header alone: its usual names no longer
+    match, so a file with both "amount" and "total" can be read with --map amount=total.
+    """
+    fields = tuple(fields)
+    mapped = {field: header for field, header in (overrides or {}).items() if field in fields}
     table: dict[str, str] = {}
     for field in fields:
+        if field in mapped:
+            continue
         table[normalize(field)] = field
         for synonym in SYNONYMS.get(field, ()):
             table[normalize(synonym)] = field
-    for field, header in (overrides or {}).items():
-        if field in fields:
-            table[normalize(header)] = field
-    return table
+    for field, header in mapped.items():
+        table[normalize(header)] = field
+    return HeaderTable(table, mapped)

@@ -32,7 +32,7 @@ from .parsing import (
     parse_whole_days,
 )
 from .problems import FieldError, InputError, Problem
-from .records import Dispute, Order, Source
+from .records import Dispute, Order, SeenId, Source
 
 STDIN = "-"
 FIELDS = {"orders": ORDER_FIELDS, "disputes": DISPUTE_FIELDS}
@@ -243,9 +243,22 @@ def resolve_columns(
             )
             continue
         found[target] = index
+    names = ", ".join(repr(h) for h in headers) or _("none")
+    for field_name, header in getattr(table, "mapped", {}).items():
+        if field_name not in found:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    field_name,
+                    None,
+                    _(
+                        "a column named {header}, as --map {field}={header} says; columns found: {names}"
+                    ).format(header=repr(header), field=field_name, names=names),
+                )
+            )
     for required in REQUIRED[kind]:
-        if required not in found:
-            names = ", ".join(repr(h) for h in headers) or _("none")
+        if required not in found and required not in getattr(table, "mapped", {}):
             accepted = ", ".join(SYNONYMS.get(required, ()))
             problems.append(
                 Problem(
@@ -528,11 +541,19 @@ def _amount(text: str) -> tuple[Decimal, str | None]:
 def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOptions, build) -> Iterator:
     """Rows to records; with a shard, only the rows whose order id hashes to it."""
     index, count = options.shard or (0, 1)
+    orders = build is build_order
     for row in rows:
         if row.__class__ is not Row:
             yield row
         elif count == 1 or hash(row.get("order_id").strip()) % count == index:
-            yield from build(row, file, options)
+            marked = not orders
+            for record in build(row, file, options):
+                if not marked and record.__class__ is Problem:
+                    marked = True
+                    order_id = row.get("order_id").strip()
+                    if order_id:  # a bad row's id is still taken: a later row with it is a duplicate
+                        yield SeenId(order_id, Source(file, row.line))
+                yield record
 
 
 class _RowParser:

@@ -29,6 +29,7 @@ def evaluate_files(
     skip_invalid: bool = False,
     tap: Tap | None = None,
     workers: int = 1,
+    stop_after: int | None = None,
 ) -> Evaluation | MergedRun:
     """Evaluate every order, handing the results to `consume` as they stream by.
 
@@ -51,7 +52,7 @@ def evaluate_files(
         disputes, dispute_problems = load_disputes(orders, dispute_files, options)
 
         def run(skip_ids: frozenset[str], known: list[Problem]) -> Evaluation | MergedRun:
-            evaluation = Evaluation(disputes, as_of, policy_for, skip_ids)
+            evaluation = Evaluation(disputes, as_of, policy_for, skip_ids, stop_after)
             evaluation.problems.extend(dispute_problems + known)
             stream = read_orders(orders, options)
             results = evaluation.results(tap(stream) if tap else stream)

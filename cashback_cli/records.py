@@ -43,6 +43,13 @@ class Dispute(NamedTuple):
     refund_currency: str | None = None  # when the refund was written with a sign or code
 
 
+class SeenId(NamedTuple):
+    """The id of an order row that could not be read: still counted when looking for duplicates."""
+
+    order_id: str
+    source: Source
+
+
 class Status(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"

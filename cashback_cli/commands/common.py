@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
 SHOWN_PROBLEMS = 20
+STOP_AFTER = 100  # problems after which status and dispute stop reading (validate reads on)
 FAR_FUTURE = date(2199, 12, 31)
 APP_NAME = "cashback"
 
@@ -212,6 +213,7 @@ def policy_book(
 
 
 def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None) -> LoadOptions:
+    from ..headers import DISPUTE_FIELDS, ORDER_FIELDS
     from ..loaders import LoadOptions
 
     field_map = {}
@@ -220,6 +222,14 @@ def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None
         if not sep or not field.strip() or not header.strip():
             raise typer.BadParameter(
                 _("got {value}, expected FIELD=HEADER").format(value=repr(entry)), param_hint="--map"
+            )
+        if field.strip() not in (*ORDER_FIELDS, *DISPUTE_FIELDS):
+            raise typer.BadParameter(
+                _("got {value}, expected one of the fields {fields}").format(
+                    value=repr(field.strip()),
+                    fields=", ".join(dict.fromkeys((*ORDER_FIELDS, *DISPUTE_FIELDS))),
+                ),
+                param_hint="--map",
             )
         field_map[field.strip()] = header.strip()
     return LoadOptions(encoding=encoding, dayfirst=dayfirst, field_map=field_map)
@@ -239,6 +249,7 @@ def warn(message: str) -> None:
 
 def report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS) -> None:
     problems = list(dict.fromkeys(problems))  # a JSON document read for orders and disputes alike
+    problems.sort(key=lambda problem: (problem.file, problem.line or 0))
     shown = problems if limit is None else problems[:limit]
     for problem in shown:
         typer.echo(problem.message(), err=True)
@@ -251,21 +262,22 @@ def report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS)
         )
 
 
-def stop_on_problems(problems: list[Problem]) -> None:
+def stop_on_problems(problems: list[Problem], stopped_early: bool = False) -> None:
     if problems:
         report_problems(problems)
-        raise fail(
-            _(
-                "problems in the input: {count}; nothing reported (--skip-invalid reports the valid rows)"
-            ).format(count=len(set(problems))),
-            EXIT_DATA,
+        count = len(set(problems))
+        text = (
+            _("problems in the input: {count} or more; nothing reported (cashback validate lists them all)")
+            if stopped_early
+            else _("problems in the input: {count}; nothing reported (--skip-invalid reports the valid rows)")
         )
+        raise fail(text.format(count=count), EXIT_DATA)
 
 
 def check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
     """Stop on problems, or with --skip-invalid list them and go on with a partial report."""
     if not skip_invalid:
-        stop_on_problems(evaluation.problems)
+        stop_on_problems(evaluation.problems, getattr(evaluation, "stopped_early", False))
     elif evaluation.problems:
         report_problems(evaluation.problems)
         warn(

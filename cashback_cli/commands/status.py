@@ -11,6 +11,7 @@ from ..i18n import _
 from ..problems import InputError
 from .common import (
     EXIT_USAGE,
+    STOP_AFTER,
     AsOfOpt,
     ConfigOpt,
     CurrencyOpt,
@@ -105,6 +106,7 @@ def status(
                 consume,
                 skip_invalid,
                 workers=_workers(orders, jobs),
+                stop_after=None if skip_invalid else STOP_AFTER,
             )
 
     def draw(results, run) -> None:
