@@ -46,7 +46,7 @@ CURRENCY_ALIASES = {
 }
 _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 _AMOUNT = re.compile(
-    r"(?P<pre>[^\d\s.,\-−+(]{1,4})?\s*(?P<sign>[-−+(])?\s*(?P<body>[\d.,\u00a0\u202f\u2009\u2007 '’]*\d)\s*\)?\s*(?P<post>[^\d\s]{1,4})?",
+    r"(?P<pre>[^\d\s.,\-−+(]{1,4})?\s*(?P<sign>[-−+(])?\s*(?P<body>[\d.,\u00a0\u202f\u2009\u2007 '’]*\d)\s*\)?\s*(?P<post>[^\d\s.,][^\d\s]{0,3})?",
 )
 
 
@@ -121,6 +121,8 @@ def parse_decimal(body: str, amount: bool = True) -> Decimal:
 
 def _join_groups(whole: str, separator: str) -> str:
     """Drop thousands separators, checking they stand every three digits."""
+    if not whole:
+        return "0"  # ".5" and ",5" are half of one
     groups = re.split(f"[{re.escape(separator + _SPACES)}]", whole)
     if not groups[0].isdigit() or any(len(g) != 3 or not g.isdigit() for g in groups[1:]):
         raise FieldError(_("a number with thousands separators every three digits"))
