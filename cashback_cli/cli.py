@@ -53,6 +53,9 @@ def _main(
 
 def main() -> None:
     """Entry point: the app, with a last guard so no user ever sees a traceback."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets a "?"
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         app()
     except KeyboardInterrupt:

@@ -110,12 +110,14 @@ def _open_binary(path: str) -> IO[bytes]:
 
 def _text_encoding(encoding: str) -> str:
     try:
-        name = codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
     except LookupError:
+        codec = None
+    if codec is None or not getattr(codec, "_is_text_encoding", True):
         raise InputError(
-            _("unknown encoding {encoding} (try utf-8 or cp1251)").format(encoding=repr(encoding))
-        ) from None
-    return "utf-8-sig" if name == "utf-8" else name
+            _("unknown text encoding {encoding} (try utf-8 or cp1251)").format(encoding=repr(encoding))
+        )
+    return "utf-8-sig" if codec.name == "utf-8" else codec.name
 
 
 def _bom_encoding(binary: IO[bytes]) -> str | None:
@@ -163,7 +165,7 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
         stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
         try:
             head = stream.read(4096)
-        except UnicodeDecodeError:
+        except UnicodeError:
             if not embedded:
                 yield _encoding_problem(file, None, options.encoding)
             return
@@ -181,9 +183,13 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
                 yield from _json_rows(file, "".join(rest), kind, table, embedded)
             elif not embedded:
                 yield from _csv_rows(file, rest, kind, table)
-        except UnicodeDecodeError:
+        except UnicodeError:
             if not embedded:
                 yield _encoding_problem(file, None, options.encoding)
+    except OSError as error:  # a read failing after the open: a broken disk, a special file
+        raise InputError(
+            _("{file}: cannot be read ({reason})").format(file=file, reason=error.strerror)
+        ) from None
     finally:
         binary.close()
 
@@ -355,7 +361,9 @@ def _json_rows(
     """Rows of a JSON document or JSON Lines; `embedded`: only the disputes an orders document carries."""
     text = text.lstrip("\ufeff")
     if _looks_like_json_lines(text):
-        if not embedded:
+        if embedded:
+            yield from _nested_disputes_of_lines(file, text, table)
+        else:
             yield from _json_lines_rows(file, text, kind, table)
         return
     try:
@@ -419,19 +427,34 @@ def _nested_disputes(
         start = text.index("[")
     else:
         return
-    order_fields = lookup_table(ORDER_FIELDS)
     for line, order in _positioned_items(text, start):
-        if not isinstance(order, dict):
-            continue
-        keys = {normalize(k): k for k in order}
-        nested = order.get(keys.get("disputes", ""))
-        order_key = next((k for k in order if order_fields.get(normalize(k)) == "order_id"), None)
-        if not isinstance(nested, list) or order_key is None:
-            continue
-        for dispute in nested:
-            if isinstance(dispute, dict) and not any(table.get(normalize(k)) == "order_id" for k in dispute):
-                dispute = {"order_id": order[order_key], **dispute}
-            yield from _object_row(file, line, dispute, "disputes", table)
+        yield from _disputes_in_order(file, line, order, table)
+
+
+def _nested_disputes_of_lines(file: str, text: str, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+    """Disputes inside the orders of a JSON Lines file; a line that is not JSON is the orders' to report."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if '"' in line and "isputes" in line:  # cheap test before parsing the line again
+            try:
+                order = _DECODER.decode(line)
+            except (ValueError, RecursionError):
+                continue
+            yield from _disputes_in_order(file, number, order, table)
+
+
+def _disputes_in_order(file: str, line: int, order: Any, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+    if not isinstance(order, dict):
+        return
+    keys = {normalize(k): k for k in order}
+    nested = order.get(keys.get("disputes", ""))
+    order_fields = lookup_table(ORDER_FIELDS)
+    order_key = next((k for k in order if order_fields.get(normalize(k)) == "order_id"), None)
+    if not isinstance(nested, list) or order_key is None:
+        return
+    for dispute in nested:
+        if isinstance(dispute, dict) and not any(table.get(normalize(k)) == "order_id" for k in dispute):
+            dispute = {"order_id": order[order_key], **dispute}
+        yield from _object_row(file, line, dispute, "disputes", table)
 
 
 def _find_array(text: str, key: str) -> int:
@@ -794,11 +817,15 @@ def load_disputes(
 
 def _distinct(paths: Iterable[str], orders: str) -> list[str]:
     """Each dispute file once, and not the orders file again (its disputes are read with it)."""
-    seen = {os.path.realpath(orders)}
+
+    def key(path: str) -> str:
+        return path if path == STDIN else os.path.realpath(path)
+
+    seen = {key(orders)}
     kept = []
     for path in paths:
-        key = path if path == "-" else os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
+        key_ = key(path)
+        if key_ not in seen:
+            seen.add(key_)
             kept.append(path)
     return kept

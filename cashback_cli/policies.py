@@ -36,6 +36,7 @@ class PolicyBook:
         self.base = base
         self.stores = stores
         self.names = names  # folded name -> the name as the file writes it
+        self.path: str | None = None  # the policy file read, if any
         self._base_policy = _policy(base)
         self._policies = {key: _policy(settings) for key, settings in stores.items()}
 
@@ -90,7 +91,9 @@ def build_book(
     for name, table in file_tables.get("stores", {}).items():
         stores[fold(name)] = {**base, **table}
         names[fold(name)] = name
-    return PolicyBook(base, stores, names), problems
+    book = PolicyBook(base, stores, names)
+    book.path = path
+    return book, problems
 
 
 def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:

@@ -119,4 +119,6 @@ def test_problems_are_the_same_on_two_workers(tmp_path):
     assert one.exit_code == two.exit_code == 1
     problems = sorted(line for line in one.stderr.splitlines() if line.startswith(str(tmp_path)))
     assert problems == sorted(line for line in two.stderr.splitlines() if line.startswith(str(tmp_path)))
-    assert len(problems) == 4  # O7 repeated, O9 repeated (its bad row still takes the id), its bad amount, NOPE
+    assert (
+        len(problems) == 4
+    )  # O7 repeated, O9 repeated (its bad row still takes the id), its bad amount, NOPE

@@ -414,3 +414,36 @@ def test_utf16_unicode_text_from_excel_is_read_by_its_byte_order_mark(tmp_path):
     text = "Номер заказа\tДата заказа\tСумма\tСтавка\r\nU1\t01.10.2026\t1 000,50\t5\r\n"
     path = _write(tmp_path / "unicode.txt", text.encode("utf-16"))
     assert _status_json(path)["orders"][0]["amount"] == "1000.50"
+
+
+def test_disputes_on_stdin_are_read_whatever_the_number_of_workers(tmp_path):
+    orders = _write(tmp_path / "o.csv", GOOD_ORDERS.encode())
+    disputes = b"order_id,opened_at,resolved_at,refund_amount\nA1,2026-11-02,2026-11-03,100\n"
+    args = ["status", str(orders), "-d", "-", "--as-of", AS_OF, "--summary", "-f", "json"]
+    for jobs in ("1", "2"):
+        totals = json.loads(runner.invoke(app, [*args, "--jobs", jobs], input=disputes).stdout)["totals"]
+        assert totals["USD"]["cancelled"] == "5.00", jobs
+
+
+def test_a_json_document_on_stdin_with_disputes_dash_counts_each_dispute_once(tmp_path):
+    document = json_document(ORDERS, DISPUTES)
+    once = _status_json(Path("-"), stdin=document)
+    assert _status_json(Path("-"), "--disputes", "-", stdin=document) == once
+
+
+def test_output_never_replaces_an_input_through_a_link_or_the_policy_file(tmp_path):
+    orders = _write(tmp_path / "o.csv", GOOD_ORDERS.encode())
+    (tmp_path / "link.csv").symlink_to(orders)
+    refused = runner.invoke(app, ["status", str(tmp_path / "link.csv"), "-o", str(orders)])
+    assert refused.exit_code == 2 and orders.read_text() == GOOD_ORDERS
+    policy = _write(tmp_path / "policy.toml", b"[defaults]\nhold_days = 10\n")
+    refused = runner.invoke(app, ["status", str(orders), "--config", str(policy), "-o", str(policy)])
+    assert refused.exit_code == 2 and policy.read_text() == "[defaults]\nhold_days = 10\n"
+
+
+def test_output_to_a_directory_or_an_unknown_encoding_is_a_usage_error(tmp_path):
+    orders = _write(tmp_path / "o.csv", GOOD_ORDERS.encode())
+    for args in (["-o", str(tmp_path)], ["--encoding", "rot13"], ["--encoding", "no-such-codec"]):
+        result = runner.invoke(app, ["status", str(orders), "--as-of", AS_OF, *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)

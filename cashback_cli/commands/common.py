@@ -304,24 +304,34 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
     """Where a report is written: kept aside until complete, then moved into place at once.
 
     Nothing reaches stdout or the output file unless the whole report was made, so a failed
-    run never leaves half a report behind.
+    run never leaves half a report behind. A symlink keeps pointing at the report; a target
+    that is not a regular file (a pipe, a device) is written to in place, at the end.
     """
-    if output is None:
-        with tempfile.SpooledTemporaryFile(
-            max_size=8 << 20, mode="w+", encoding="utf-8", newline=""
-        ) as spool:
+    if output is None or output == "-":
+        with _spool() as spool:
             yield spool
-            spool.seek(0)
-            shutil.copyfileobj(spool, sys.stdout)
-            sys.stdout.flush()
+            _copy_out(spool, None)
         return
-    target = os.path.abspath(output)
+    target = os.path.realpath(output)
+    if not output.strip() or os.path.isdir(target):
+        raise _cannot_write(output, _("a directory, not a file"))
     for path in inputs:
-        if path != "-" and os.path.exists(path) and os.path.abspath(path) == target:
+        if (
+            path
+            and path != "-"
+            and os.path.exists(path)
+            and os.path.exists(target)
+            and os.path.samefile(path, target)
+        ):
             raise fail(
                 _("--output {path} is one of the input files; choose another name").format(path=output),
                 EXIT_USAGE,
             )
+    if os.path.exists(target) and not os.path.isfile(target):
+        with _spool() as spool:
+            yield spool
+            _copy_out(spool, target)
+        return
     try:
         handle = tempfile.NamedTemporaryFile(
             "w",
@@ -333,18 +343,51 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
             delete=False,
         )
     except OSError as error:
-        raise fail(
-            _("--output {path}: cannot write there ({reason})").format(path=output, reason=error.strerror),
-            EXIT_USAGE,
-        ) from None
+        raise _cannot_write(output, error.strerror) from None
     try:
         with handle:
             yield handle
         os.chmod(handle.name, _new_file_mode(target))
         os.replace(handle.name, target)
+    except OSError as error:
+        os.unlink(handle.name)
+        raise _cannot_write(output, error.strerror) from None
     except BaseException:
         os.unlink(handle.name)
         raise
+
+
+def _spool():
+    return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8", newline="")
+
+
+def _copy_out(spool: IO[str], target: str | None) -> None:
+    """The finished report, as UTF-8 bytes whatever the terminal's encoding, to stdout or `target`."""
+    spool.seek(0)
+    try:
+        if target is None:
+            destination = getattr(sys.stdout, "buffer", None)
+            if destination is None:  # a text-only stdout (tests): hand it the text
+                shutil.copyfileobj(spool, sys.stdout)
+                sys.stdout.flush()
+                return
+            sys.stdout.flush()
+            for chunk in iter(lambda: spool.read(1 << 16), ""):
+                destination.write(chunk.encode("utf-8"))
+            destination.flush()
+        else:
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                shutil.copyfileobj(spool, out)
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        raise _cannot_write(target or "-", error.strerror) from None
+
+
+def _cannot_write(output: str, reason: str | None) -> typer.Exit:
+    return fail(
+        _("--output {path}: cannot write there ({reason})").format(path=output, reason=reason), EXIT_USAGE
+    )
 
 
 def _new_file_mode(path: str) -> int:

@@ -92,7 +92,7 @@ def status(
     options = load_options(encoding, dayfirst, mapping)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
-    inputs = [orders, *(disputes or ())]
+    inputs = [orders, *(disputes or ()), book.path or ""]
     drawn: list = []
 
     def evaluate(consume=None):
@@ -105,7 +105,7 @@ def status(
                 book.policy_for,
                 consume,
                 skip_invalid,
-                workers=_workers(orders, jobs),
+                workers=_workers(orders, inputs, jobs),
                 stop_after=None if skip_invalid else STOP_AFTER,
             )
 
@@ -139,11 +139,13 @@ def status(
     future_warning(evaluation)
 
 
-def _workers(orders: str, jobs: int) -> int:
-    """Processes for a summary: every core for a big file, one for a small one."""
+def _workers(orders: str, inputs: list[str], jobs: int) -> int:
+    """Processes for a summary: every core for a big file, one for a small one or for stdin."""
+    if "-" in inputs:
+        return 1  # workers cannot read the parent's standard input
     if jobs:
         return jobs
-    if orders == "-" or not os.path.isfile(orders) or os.path.getsize(orders) < BIG_SUMMARY:
+    if not os.path.isfile(orders) or os.path.getsize(orders) < BIG_SUMMARY:
         return 1
     try:
         return len(os.sched_getaffinity(0))

@@ -89,7 +89,7 @@ def upcoming(
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
     check_problems(evaluation, skip_invalid=False)
-    with report_sink(output, [orders, *(disputes or ())]) as out:
+    with report_sink(output, [orders, *(disputes or ()), book.path or ""]) as out:
         if format is Format.json:
             import json
 
