@@ -45,9 +45,9 @@ CURRENCY_ALIASES = {
     "₩": "KRW",
 }
 _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
-_AMOUNT = re.compile(
-    r"(?P<pre>[^\d\s.,\-−+(]{1,4})?\s*(?P<sign>[-−+(])?\s*(?P<body>[\d.,\u00a0\u202f\u2009\u2007 '’]*\d)\s*\)?\s*(?P<post>[^\d\s.,][^\d\s]{0,3})?",
-)
+# Patterns for the messy cases are compiled on first use (re caches them): a start-up
+# that reads only clean data never pays for them.
+_AMOUNT = r"(?P<pre>[^\d\s.,\-−+(]{1,4})?\s*(?P<sign>[-−+(])?\s*(?P<body>[\d.,\u00a0\u202f\u2009\u2007 '’]*\d)\s*\)?\s*(?P<post>[^\d\s.,][^\d\s]{0,3})?"
 
 
 def parse_currency(text: str) -> str:
@@ -70,7 +70,7 @@ def parse_amount(text: str) -> tuple[Decimal, str | None]:
         raise FieldError(_("a number"))
     if len(cleaned) > _MAX_TEXT:
         raise FieldError(_("a number of at most {count} characters").format(count=_MAX_TEXT))
-    match = _AMOUNT.fullmatch(cleaned)
+    match = re.fullmatch(_AMOUNT, cleaned)
     if match is None:
         raise FieldError(_("a number such as 1234.56 or 1 234,56"))
     if match["sign"] in ("-", "−", "("):
@@ -150,9 +150,9 @@ def parse_whole_days(text: str) -> int:
     return int(cleaned)
 
 
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?")
-_YEAR_FIRST = re.compile(r"(\d{4})[./](\d{1,2})[./](\d{1,2})")
+_DOTTED = r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?"
+_SLASHED = r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"
+_YEAR_FIRST = r"(\d{4})[./](\d{1,2})[./](\d{1,2})"
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
@@ -171,10 +171,10 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
         raise FieldError(_("a date of at most {count} characters").format(count=_MAX_TEXT))
     if _ISO_DATE.match(cleaned):
         return _checked(lambda: datetime.fromisoformat(cleaned).date())
-    if m := _DOTTED.fullmatch(cleaned):
+    if m := re.fullmatch(_DOTTED, cleaned):
         day, month, year = (int(g) for g in m.groups())
         return _checked(lambda: date(year, month, day))
-    if m := _SLASHED.fullmatch(cleaned):
+    if m := re.fullmatch(_SLASHED, cleaned):
         first, second, year = (int(g) for g in m.groups())
         if dayfirst is None:
             if first <= 12 and second <= 12 and first != second:
@@ -187,7 +187,7 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
             dayfirst = first > 12
         day, month = (first, second) if dayfirst else (second, first)
         return _checked(lambda: date(year, month, day))
-    if m := _YEAR_FIRST.fullmatch(cleaned):
+    if m := re.fullmatch(_YEAR_FIRST, cleaned):
         year, month, day = (int(g) for g in m.groups())
         return _checked(lambda: date(year, month, day))
     return _checked(lambda: _parse_written_date(cleaned, bool(dayfirst)))
