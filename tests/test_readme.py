@@ -61,3 +61,26 @@ def test_every_command_is_documented_in_the_readme():
     names = [command.name or command.callback.__name__ for command in app.registered_commands]
     for name in names:
         assert f"### `cashback {name}`" in README or f"cashback {name} " in README, name
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["status"], ["dispute"], ["validate"], ["upcoming"], ["config"], ["config", "show"]]
+)
+def test_every_help_shows_an_example_that_runs(command):
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    examples = [
+        line.split("Example", 1)[1].split(":", 1)[1].strip(" │")
+        for line in result.stdout.splitlines()
+        if "Example" in line and "cashback " in line
+    ]
+    assert examples, result.stdout
+    for example in examples:
+        args = shlex.split(example)
+        assert args[0] == "cashback"
+        ran = subprocess.run(
+            [shutil.which("cashback"), *args[1:]], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        assert ran.returncode == 0, (example, ran.stderr)
