@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Annotated
 
@@ -26,6 +25,7 @@ from .common import (
     HoldOpt,
     LangOpt,
     MapOpt,
+    OutputOpt,
     RateOpt,
     Rounding,
     RoundingOpt,
@@ -34,6 +34,7 @@ from .common import (
     load_options,
     option_value,
     policy_book,
+    report_sink,
     stop_on_problems,
 )
 
@@ -74,6 +75,7 @@ def dispute(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """One order's cashback and the steps that led to it; or what a dispute would do (what-if).
@@ -95,7 +97,9 @@ def dispute(
             raise fail(_("--amount and --refund are for a what-if without ORDER_ID"), EXIT_USAGE)
         options = load_options(encoding, dayfirst, mapping)
         result, steps = _explained_order(order_id, orders, disputes, options, day, book)
-        _print(result, steps, None, format, rounding.value, _("Order {order_id}").format(order_id=order_id))
+        inputs = [orders, *(disputes or ()), book.path or ""]
+        title = _("Order {order_id}").format(order_id=order_id)
+        _print(result, steps, None, format, rounding.value, title, output, inputs)
     elif amount is not None:
         policy = book.for_store(store)
         if policy is None:
@@ -109,14 +113,8 @@ def dispute(
         with_refund, steps, without = _what_if(
             amount, refund or "0", ordered_at, day, policy, currency is not None
         )
-        _print(
-            with_refund,
-            steps,
-            without,
-            format,
-            rounding.value,
-            _("What if, at {store}").format(store=store) if store else _("What if"),
-        )
+        title = _("What if, at {store}").format(store=store) if store else _("What if")
+        _print(with_refund, steps, without, format, rounding.value, title, output, [book.path or ""])
     else:
         raise fail(
             _("give ORDER_ID with --orders FILE, or --amount (and --refund, --rate) for a what-if"),
@@ -216,21 +214,24 @@ def _print(
     format: DisputeFormat,
     rounding: str,
     title: str,
+    output: str | None,
+    inputs: list[str],
 ) -> None:
-    if format is DisputeFormat.json:
-        from ..explanation import english
-        from ..money import format_money
-        from ..render import order_object, write_json_object
+    with report_sink(output, inputs) as out:
+        if format is DisputeFormat.json:
+            from ..explanation import english
+            from ..money import format_money
+            from ..render import order_object, write_json_object
 
-        document = order_object(result, rounding)
-        document["explanation"] = steps(english)  # JSON keeps English whatever the language
+            document = order_object(result, rounding)
+            document["explanation"] = steps(english)  # JSON keeps English whatever the language
+            if without is not None:
+                document["without_dispute"] = format_money(without.cashback, without.currency)
+            write_json_object(out, document)
+            return
+        from ..tables import dispute_panel, make_console, what_if_table
+
+        console = make_console(out if output not in (None, "-") else None)
         if without is not None:
-            document["without_dispute"] = format_money(without.cashback, without.currency)
-        write_json_object(sys.stdout, document)
-        return
-    from ..tables import dispute_panel, make_console, what_if_table
-
-    console = make_console()
-    if without is not None:
-        console.print(what_if_table(without, result, rounding))
-    console.print(dispute_panel(result, steps(_), rounding, title))
+            console.print(what_if_table(without, result, rounding))
+        console.print(dispute_panel(result, steps(_), rounding, title))
