@@ -127,7 +127,7 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
             _("refunds adding up to at most the order amount {amount}").format(amount=f"{amount:f}"),
             _last_refund_source(disputes, as_of),
         )
-    if disputes or amount.quantize(terms.quantum) != amount or terms.fixed_expected or terms.cap:
+    if disputes or amount.quantize(terms.quantum) != amount:
         _check_minor_units(order, disputes, as_of, terms)
 
     confirm_on: date | None = None
@@ -191,21 +191,16 @@ def _dispute_state(disputes: Sequence[Dispute], as_of: date) -> tuple[Decimal, b
 
 
 def _check_minor_units(order: Order, disputes: Sequence[Dispute], as_of: date, terms: Terms) -> None:
-    """Money finer than the currency's minor unit (10.004 USD, 100.5 JPY) cannot be paid: refuse it.
-
-    Otherwise an amount shown as 10.00 and a refund of 10.00 would not be a full refund.
+    """An amount or refund finer than the currency's minor unit (10.004 USD, 100.5 JPY) cannot
+    have been paid: refuse it. Shown rounded, it would make a partial refund look full. (A fixed
+    expected cashback or a cap may be finer: rule 3 rounds them.)
     """
     step = terms.quantum
     expected = _("at most {digits} decimal places, as {currency} has").format(
         digits=-step.as_tuple().exponent, currency=terms.currency
     )
-    for field, value in (
-        ("amount", order.amount),
-        ("expected_cashback", order.expected_cashback),
-        ("max_cashback", order.max_cashback),
-    ):
-        if value is not None and value.quantize(step) != value:
-            raise RuleError(field, f"{value:f}", expected)
+    if order.amount.quantize(step) != order.amount:
+        raise RuleError("amount", f"{order.amount:f}", expected)
     for dispute in disputes:
         refund = dispute.refund_amount
         if dispute.opened_at <= as_of and refund is not None and refund.quantize(step) != refund:
