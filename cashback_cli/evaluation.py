@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 
+from .dispute_index import DisputeIndex
 from .i18n import _
 from .problems import Problem
 from .records import Dispute, Order, OrderResult, Policy, SeenId, Totals
@@ -54,7 +55,7 @@ class Evaluation:
 
     def __init__(
         self,
-        disputes: Iterable[Dispute],
+        disputes: Iterable[Dispute] | DisputeIndex,
         as_of: date,
         policy_for: Callable[[Order], Policy],
         skip_ids: Collection[str] = (),
@@ -69,13 +70,9 @@ class Evaluation:
         self.left_out_future = 0
         self.totals = Totals()
         self.repeated_ids: set[int] = set()
-        index: dict[str, list[Dispute]] = {}
-        self.dispute_count = 0
-        for dispute in disputes:
-            index.setdefault(dispute.order_id, []).append(dispute)
-            self.dispute_count += 1
-        self._disputes = {order_id: tuple(found) for order_id, found in index.items()}
-        self._matched: set[str] = set()
+        self._index = disputes if isinstance(disputes, DisputeIndex) else DisputeIndex(disputes)
+        self._index.forget_matches()  # an index is shared by reruns of the same files
+        self.dispute_count = self._index.count
         self._ids = IdRegistry()
         self._id_buckets = self._ids.buckets
 
@@ -107,10 +104,9 @@ class Evaluation:
             return None
         digest = hash(order_id) & _HASH_BITS
         self._id_buckets[digest >> 56].append(digest)  # IdRegistry.add, inlined: once per order
-        disputes = self._disputes.get(order_id, ())
+        disputes = self._index.get(order_id)
         policy = self.policy_for(order)
         if disputes:
-            self._matched.add(order_id)
             if self._inconsistent_disputes(order, disputes, order.currency or policy.currency):
                 return None
         if order.ordered_at > self.as_of:
@@ -155,17 +151,14 @@ class Evaluation:
         return found
 
     def _flag_orphan_disputes(self) -> None:
-        for order_id, disputes in self._disputes.items():
-            if order_id in self._matched or order_id in self.skip_ids:
-                continue
-            for dispute in disputes:
-                file, line = _where(dispute)
-                self.problems.append(
-                    Problem(file, line, "order_id", order_id, _("the id of an order in the orders file"))
-                )
+        for dispute in self._index.unmatched(self.skip_ids):
+            file, line = _where(dispute)
+            self.problems.append(
+                Problem(file, line, "order_id", dispute.order_id, _("the id of an order in the orders file"))
+            )
 
     def disputes_of(self, order_id: str) -> tuple[Dispute, ...]:
-        return self._disputes.get(order_id, ())
+        return self._index.peek(order_id)
 
 
 def duplicate_problems(

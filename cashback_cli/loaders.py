@@ -802,17 +802,25 @@ def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> It
     return _records_from_rows(rows, display_name(path), options, build_dispute)
 
 
-def load_disputes(
-    orders: str, dispute_files: Iterable[str], options: LoadOptions
-) -> tuple[list[Dispute], list[Problem]]:
-    """Disputes from the dispute files and from an orders file that is one JSON document."""
-    found: list[Dispute] = []
-    problems: list[Problem] = []
+def stream_disputes(
+    orders: str, dispute_files: Iterable[str], options: LoadOptions, problems: list[Problem]
+) -> Iterator[Dispute]:
+    """Disputes from the dispute files and from an orders file that is one JSON document;
+    their problems go to `problems`. A stream, so a million disputes need not be held at once."""
     sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
     for path, embedded in sources:
         for item in read_disputes(path, options, embedded):
-            (problems if isinstance(item, Problem) else found).append(item)
-    return found, problems
+            if item.__class__ is Problem:
+                problems.append(item)
+            else:
+                yield item
+
+
+def load_disputes(
+    orders: str, dispute_files: Iterable[str], options: LoadOptions
+) -> tuple[list[Dispute], list[Problem]]:
+    problems: list[Problem] = []
+    return list(stream_disputes(orders, dispute_files, options, problems)), problems
 
 
 def _distinct(paths: Iterable[str], orders: str) -> list[str]:

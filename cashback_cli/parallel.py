@@ -12,8 +12,9 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from .dispute_index import DisputeIndex
 from .evaluation import Evaluation
-from .loaders import LoadOptions, load_disputes, read_orders
+from .loaders import LoadOptions, read_orders, stream_disputes
 from .problems import Problem
 from .records import Order, Policy, Totals
 
@@ -55,7 +56,8 @@ def _work(index: int) -> tuple:
             _progress.value = position
 
     options = replace(job.options, shard=(index, job.workers), on_read=on_read)
-    disputes, problems = load_disputes(job.orders, job.dispute_files, options)
+    problems: list[Problem] = []
+    disputes = DisputeIndex(stream_disputes(job.orders, job.dispute_files, options, problems))
     evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids)
     evaluation.problems.extend(problems)
     for _result in evaluation.results(read_orders(job.orders, options)):

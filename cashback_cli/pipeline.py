@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 
+from .dispute_index import DisputeIndex
 from .evaluation import Evaluation, duplicate_problems
-from .loaders import LoadOptions, load_disputes, read_orders
+from .loaders import LoadOptions, read_orders, stream_disputes
 from .parallel import MergedRun, summarize
 from .problems import Problem
 from .records import Order, OrderResult, Policy
@@ -49,7 +50,8 @@ def evaluate_files(
             return merged
 
     else:
-        disputes, dispute_problems = load_disputes(orders, dispute_files, options)
+        dispute_problems: list[Problem] = []
+        disputes = DisputeIndex(stream_disputes(orders, dispute_files, options, dispute_problems))
 
         def run(skip_ids: frozenset[str], known: list[Problem]) -> Evaluation | MergedRun:
             evaluation = Evaluation(disputes, as_of, policy_for, skip_ids, stop_after)
