@@ -8,9 +8,11 @@ orders without a dispute — most of them — are answered without touching the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -56,6 +58,7 @@ class DisputeIndex:
         handle, self._path = tempfile.mkstemp(prefix="cashback-disputes-", suffix=".sqlite")
         os.close(handle)
         self._db = sqlite3.connect(self._path)
+        self._cleanup = weakref.finalize(self, _remove, self._db, self._path)  # also at exit
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute(
@@ -141,18 +144,17 @@ class DisputeIndex:
             self._matched_batch.clear()
 
     def close(self) -> None:
+        """Remove the temporary file now (it also goes when the index is collected, or at exit)."""
         if self._db is not None:
-            self._db.close()
+            self._cleanup()
             self._db = None
-        if self._path is not None:
-            os.unlink(self._path)
             self._path = None
 
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: S110 - interpreter shutdown: the temp file goes with the folder
-            pass
+
+def _remove(db: sqlite3.Connection, path: str) -> None:
+    db.close()
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _bits(order_id: str) -> tuple[int, int]:

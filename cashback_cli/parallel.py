@@ -58,10 +58,13 @@ def _work(index: int) -> tuple:
     options = replace(job.options, shard=(index, job.workers), on_read=on_read)
     problems: list[Problem] = []
     disputes = DisputeIndex(stream_disputes(job.orders, job.dispute_files, options, problems))
-    evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids)
-    evaluation.problems.extend(problems)
-    for _result in evaluation.results(read_orders(job.orders, options)):
-        pass
+    try:
+        evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids)
+        evaluation.problems.extend(problems)
+        for _result in evaluation.results(read_orders(job.orders, options)):
+            pass
+    finally:
+        disputes.close()  # a pool worker may be ended without running finalizers
     return (
         evaluation.totals,
         evaluation.problems,
