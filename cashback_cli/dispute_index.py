@@ -29,7 +29,7 @@ class DisputeIndex:
     def __init__(self, disputes: Iterable[Dispute], in_memory: int | None = None) -> None:
         in_memory = IN_MEMORY if in_memory is None else in_memory
         self.count = 0
-        self._memory: dict[str, list[Dispute]] | dict[str, tuple[Dispute, ...]] = {}
+        self._memory: dict[str, list[Dispute] | tuple[Dispute, ...]] = {}  # tuples once built
         self._db: sqlite3.Connection | None = None
         self._path: str | None = None
         self._bloom = bytearray()

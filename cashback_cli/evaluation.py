@@ -31,7 +31,7 @@ class IdRegistry:
         self.buckets = [array("Q") for _bucket in range(256)]
 
     def add(self, order_id: str) -> None:
-        digest = hash(order_id) & _HASH_BITS
+        digest = id_hash(order_id)
         self.buckets[digest >> 56].append(digest)
 
     def repeated(self) -> set[int]:
@@ -83,8 +83,7 @@ class Evaluation:
         for order in orders:
             if order.__class__ is not Order:
                 if order.__class__ is SeenId:
-                    digest = hash(order.order_id) & _HASH_BITS
-                    self._id_buckets[digest >> 56].append(digest)
+                    self._ids.add(order.order_id)
                 else:
                     self.problems.append(order)
                     if self.stop_after and len(self.problems) >= self.stop_after:

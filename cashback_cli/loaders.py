@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any, NamedTuple
 
-from .headers import DISPUTE_FIELDS, ORDER_FIELDS, REQUIRED, SYNONYMS, lookup_table, normalize
+from .headers import DISPUTE_FIELDS, ORDER_FIELDS, REQUIRED, SYNONYMS, HeaderTable, lookup_table, normalize
 from .i18n import _
 from .parsing import (
     FIRST_YEAR,
@@ -225,7 +226,7 @@ def _looks_like_json_lines(head: str) -> bool:
 
 
 def resolve_columns(
-    file: str, line: int, headers: Iterable[str], kind: str, table: Mapping[str, str]
+    file: str, line: int, headers: Iterable[str], kind: str, table: HeaderTable
 ) -> tuple[dict[str, int], list[Problem]]:
     """Field -> column index; two columns for one field, or a missing required one, is a Problem."""
     headers = list(headers)
@@ -250,7 +251,7 @@ def resolve_columns(
             continue
         found[target] = index
     names = ", ".join(repr(h) for h in headers) or _("none")
-    for field_name, header in getattr(table, "mapped", {}).items():
+    for field_name, header in table.mapped.items():
         if field_name not in found:
             problems.append(
                 Problem(
@@ -264,7 +265,7 @@ def resolve_columns(
                 )
             )
     for required in REQUIRED[kind]:
-        if required not in found and required not in getattr(table, "mapped", {}):
+        if required not in found and required not in table.mapped:
             accepted = ", ".join(SYNONYMS.get(required, ()))
             problems.append(
                 Problem(
@@ -296,12 +297,10 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=lambda c: (counts[c], c == ","))
 
 
-def _csv_rows(
-    file: str, lines: Iterator[str], kind: str, table: Mapping[str, str]
-) -> Iterator[Row | Problem]:
+def _csv_rows(file: str, lines: Iterator[str], kind: str, table: HeaderTable) -> Iterator[Row | Problem]:
     first_line = next(lines, "")
     # strict: a quote left open is an error at the end, not a field that swallows every row after it
-    reader = csv.reader(_prepend(first_line, lines), delimiter=_delimiter(first_line), strict=True)
+    reader = csv.reader(itertools.chain((first_line,), lines), delimiter=_delimiter(first_line), strict=True)
     start = 1
     try:
         headers = next(reader, None)
@@ -339,11 +338,6 @@ def _csv_rows(
             yield Problem(file, start, None, None, _("well-formed CSV ({error})").format(error=error))
 
 
-def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
-
-
 # --- JSON and JSON Lines -----------------------------------------------------------------
 
 
@@ -356,7 +350,7 @@ _WHITESPACE = " \t\r\n"
 
 
 def _json_rows(
-    file: str, text: str, kind: str, table: Mapping[str, str], embedded: bool = False
+    file: str, text: str, kind: str, table: HeaderTable, embedded: bool = False
 ) -> Iterator[Row | Problem]:
     """Rows of a JSON document or JSON Lines; `embedded`: only the disputes an orders document carries."""
     text = text.lstrip("\ufeff")
@@ -414,9 +408,7 @@ def _json_shape() -> str:
     return _('a JSON list of orders, or an object with an "orders" list and a "disputes" list')
 
 
-def _nested_disputes(
-    file: str, text: str, document: Any, table: Mapping[str, str]
-) -> Iterator[Row | Problem]:
+def _nested_disputes(file: str, text: str, document: Any, table: HeaderTable) -> Iterator[Row | Problem]:
     """Disputes written inside their order ({"order_id": …, "disputes": [{…}]}), each a row."""
     if isinstance(document, dict):
         keys = {normalize(k): k for k in document}
@@ -431,7 +423,7 @@ def _nested_disputes(
         yield from _disputes_in_order(file, line, order, table)
 
 
-def _nested_disputes_of_lines(file: str, text: str, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+def _nested_disputes_of_lines(file: str, text: str, table: HeaderTable) -> Iterator[Row | Problem]:
     """Disputes inside the orders of a JSON Lines file; a line that is not JSON is the orders' to report."""
     for number, line in enumerate(text.splitlines(), start=1):
         if '"' in line and "isputes" in line:  # cheap test before parsing the line again
@@ -442,7 +434,7 @@ def _nested_disputes_of_lines(file: str, text: str, table: Mapping[str, str]) ->
             yield from _disputes_in_order(file, number, order, table)
 
 
-def _disputes_in_order(file: str, line: int, order: Any, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+def _disputes_in_order(file: str, line: int, order: Any, table: HeaderTable) -> Iterator[Row | Problem]:
     if not isinstance(order, dict):
         return
     keys = {normalize(k): k for k in order}
@@ -493,7 +485,7 @@ def _skip_ws(text: str, index: int) -> int:
     return index
 
 
-def _json_lines_rows(file: str, text: str, kind: str, table: Mapping[str, str]) -> Iterator[Row | Problem]:
+def _json_lines_rows(file: str, text: str, kind: str, table: HeaderTable) -> Iterator[Row | Problem]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -514,9 +506,7 @@ def _json_lines_rows(file: str, text: str, kind: str, table: Mapping[str, str]) 
         yield from _object_row(file, number, item, kind, table)
 
 
-def _object_row(
-    file: str, line: int, item: Any, kind: str, table: Mapping[str, str]
-) -> Iterator[Row | Problem]:
+def _object_row(file: str, line: int, item: Any, kind: str, table: HeaderTable) -> Iterator[Row | Problem]:
     if not isinstance(item, dict):
         yield Problem(
             file, line, None, None, _("a JSON object with the fields of one of the {kind}").format(kind=kind)
@@ -555,10 +545,6 @@ def _json_text(value: Any) -> str:
 
 
 # --- rows to records -----------------------------------------------------------------------
-
-
-def _amount(text: str) -> tuple[Decimal, str | None]:
-    return parse_amount(text)
 
 
 def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOptions, build) -> Iterator:
@@ -717,11 +703,11 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
     cells = _RowParser(row, file)
     order_id = cells.get("order_id", parse_text, required=True)
     ordered_at = cells.get("ordered_at", lambda t: parse_date(t, options.dayfirst), required=True)
-    amount_and_sign = cells.get("amount", _amount, required=True)
+    amount_and_sign = cells.get("amount", parse_amount, required=True)
     currency = cells.get("currency", parse_currency)
     rate = cells.get("cashback_rate", parse_rate)
-    expected = cells.get("expected_cashback", _amount)
-    cap = cells.get("max_cashback", _amount)
+    expected = cells.get("expected_cashback", parse_amount)
+    cap = cells.get("max_cashback", parse_amount)
     hold_days = cells.get("hold_days", parse_whole_days)
     store = cells.get("store", parse_text)
     title = cells.get("title", parse_text)
@@ -772,7 +758,7 @@ def careful_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispu
     order_id = cells.get("order_id", parse_text, required=True)
     opened_at = cells.get("opened_at", dates, required=True)
     resolved_at = cells.get("resolved_at", dates)
-    refund = cells.get("refund_amount", _amount)
+    refund = cells.get("refund_amount", parse_amount)
     outcome = cells.get("outcome", parse_text)
     if opened_at and resolved_at and resolved_at < opened_at:
         cells.problem(
@@ -814,13 +800,6 @@ def stream_disputes(
                 problems.append(item)
             else:
                 yield item
-
-
-def load_disputes(
-    orders: str, dispute_files: Iterable[str], options: LoadOptions
-) -> tuple[list[Dispute], list[Problem]]:
-    problems: list[Problem] = []
-    return list(stream_disputes(orders, dispute_files, options, problems)), problems
 
 
 def _distinct(paths: Iterable[str], orders: str) -> list[str]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
-from cashback_cli.headers import DISPUTE_FIELDS, ORDER_FIELDS
+from cashback_cli.headers import DISPUTE_FIELDS
 from cashback_cli.loaders import (
     Layout,
     LoadOptions,
@@ -70,10 +70,6 @@ def test_property_fast_dispute_path_equals_the_careful_one(order_id, opened_at, 
         },
     )
     assert list(build_dispute(row, "d.csv", OPTIONS)) == list(careful_dispute(row, "d.csv", OPTIONS))
-
-
-def test_order_fields_are_all_known_to_the_layout():
-    assert set(Layout.CLEAN) <= set(ORDER_FIELDS)
 
 
 def _big_dataset(tmp_path, orders=3000):

@@ -44,25 +44,11 @@ def files(tmp_path: Path):
     return tmp_path
 
 
-def _status(files: Path, *extra: str) -> dict[str, dict]:
-    result = runner.invoke(
-        app,
-        [
-            "status",
-            str(files / "o.csv"),
-            "-d",
-            str(files / "d.csv"),
-            "--as-of",
-            AS_OF,
-            "-f",
-            "json",
-            "--config",
-            str(files / "policy.toml"),
-            "--rate",
-            "5",
-            *extra,
-        ],
-    )
+def _status(files: Path, *extra: str, config: bool = True) -> dict[str, dict]:
+    """Orders by id from `status --format json`, with the test's policy file unless config=False."""
+    policy = ["--config", str(files / "policy.toml")] if config else []
+    args = ["status", str(files / "o.csv"), "-d", str(files / "d.csv"), "--as-of", AS_OF, "-f", "json"]
+    result = runner.invoke(app, [*args, *policy, "--rate", "5", *extra])
     assert result.exit_code == 0, result.output
     return {order["order_id"]: order for order in json.loads(result.stdout)["orders"]}
 
@@ -103,22 +89,7 @@ def test_command_line_option_wins_over_defaults_but_not_over_a_store(files):
 
 def test_config_is_found_through_the_environment(files, monkeypatch):
     monkeypatch.setenv("CASHBACK_CONFIG", str(files / "policy.toml"))
-    result = runner.invoke(
-        app,
-        [
-            "status",
-            str(files / "o.csv"),
-            "-d",
-            str(files / "d.csv"),
-            "--as-of",
-            AS_OF,
-            "-f",
-            "json",
-            "--rate",
-            "5",
-        ],
-    )
-    assert {o["order_id"]: o for o in json.loads(result.stdout)["orders"]}["S2"]["rate"] == "4"
+    assert _status(files, config=False)["S2"]["rate"] == "4"
 
 
 def test_config_show_says_where_each_value_came_from(files):
