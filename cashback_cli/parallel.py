@@ -82,10 +82,13 @@ def summarize(
     policy_for: Callable[[Order], Policy],
     workers: int,
     skip_ids: Collection[str] = frozenset(),
-    on_read: Callable[[int], None] | None = None,
 ) -> MergedRun:
-    """The totals and problems of a whole file, from `workers` forked processes."""
+    """The totals and problems of a whole file, from `workers` forked processes.
+
+    `options.on_read`, when set, hears the first worker's progress through the file.
+    """
     global _job, _progress
+    on_read = options.on_read
     context = multiprocessing.get_context("fork")
     _job = _Job(orders, tuple(dispute_files), options, as_of, policy_for, skip_ids, workers)
     _progress = context.Value("q", 0, lock=False) if on_read else None

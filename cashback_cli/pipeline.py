@@ -43,9 +43,7 @@ def evaluate_files(
     if consume is None and workers > 1:
 
         def run(skip_ids: frozenset[str], known: list[Problem]) -> Evaluation | MergedRun:
-            merged = summarize(
-                orders, dispute_files, options, as_of, policy_for, workers, skip_ids, options.on_read
-            )
+            merged = summarize(orders, dispute_files, options, as_of, policy_for, workers, skip_ids)
             merged.problems[:0] = known
             return merged
 
