@@ -8,7 +8,7 @@ import pytest
 from test_fast_paths import _big_dataset
 from typer.testing import CliRunner
 
-import cashback_cli.dispute_index as dispute_index
+import cashback_cli.run.dispute_index as dispute_index
 from cashback_cli.cli import app
 
 runner = CliRunner()

@@ -11,16 +11,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
-from cashback_cli.headers import DISPUTE_FIELDS
-from cashback_cli.loaders import (
-    Layout,
-    LoadOptions,
-    Row,
-    build_dispute,
-    build_order,
-    careful_dispute,
-    careful_order,
-)
+from cashback_cli.inputs.careful import careful_dispute, careful_order
+from cashback_cli.inputs.headers import DISPUTE_FIELDS
+from cashback_cli.inputs.readers import build_dispute, build_order
+from cashback_cli.inputs.rows import Layout, LoadOptions, Row
 
 runner = CliRunner()
 OPTIONS = LoadOptions()

@@ -10,10 +10,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cashback_cli.evaluation import Evaluation
-from cashback_cli.records import Dispute, DisputePolicy, Order, Policy, Status
-from cashback_cli.render import order_object, totals_object
-from cashback_cli.rules import evaluate_order
+from cashback_cli.core.records import Dispute, DisputePolicy, Order, Policy, Status
+from cashback_cli.core.rules import evaluate_order
+from cashback_cli.output.render import order_object, totals_object
+from cashback_cli.run.evaluation import Evaluation
 
 MINOR_DIGITS = {"USD": 2, "JPY": 0, "KWD": 3}
 ROUNDINGS = ["half-up", "half-even", "down"]

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from cashback_cli.evaluation import Evaluation
-from cashback_cli.problems import Problem
-from cashback_cli.records import Dispute, DisputePolicy, Order, Policy, Source, Status
-from cashback_cli.rules import RuleError, evaluate_order
+from cashback_cli.core.problems import Problem
+from cashback_cli.core.records import Dispute, DisputePolicy, Order, Policy, Source, Status
+from cashback_cli.core.rules import RuleError, evaluate_order
+from cashback_cli.run.evaluation import Evaluation
 
 D = Decimal
 AS_OF = date(2026, 11, 24)

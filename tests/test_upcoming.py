@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
-from cashback_cli.timeline import period_of
+from cashback_cli.core.timeline import period_of
 
 runner = CliRunner()
 EXAMPLES = ["examples/orders.csv", "--disputes", "examples/disputes.csv", "--as-of", "2026-11-24"]

@@ -16,15 +16,17 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from ..core.problems import Problem
+from ..core.records import DisputePolicy
 from ..i18n import _, ngettext
-from ..parsing import parse_currency, parse_date, parse_rate
-from ..problems import FieldError, InputError, Problem
-from ..records import DisputePolicy
+from ..inputs.errors import FieldError, InputError
+from ..inputs.values import parse_currency, parse_date, parse_rate
+from ..output.messages import problem_message
 
 if TYPE_CHECKING:
-    from ..evaluation import Evaluation
-    from ..loaders import LoadOptions
-    from ..policies import PolicyBook
+    from ..inputs.policy_file import PolicyBook
+    from ..inputs.rows import LoadOptions
+    from ..run.evaluation import Evaluation
 
 EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
 SHOWN_PROBLEMS = 20
@@ -191,7 +193,7 @@ def policy_book(
     dispute_policy: DisputePolicy | None,
 ) -> PolicyBook:
     """The policy of each store: the file, then these options, then the built-in defaults."""
-    from ..policies import build_book, find_config
+    from ..inputs.policy_file import build_book, find_config
 
     given = {
         "hold_days": hold_days,
@@ -213,8 +215,8 @@ def policy_book(
 
 
 def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None) -> LoadOptions:
-    from ..headers import DISPUTE_FIELDS, ORDER_FIELDS
-    from ..loaders import LoadOptions
+    from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS
+    from ..inputs.rows import LoadOptions
 
     field_map = {}
     for entry in mapping or ():
@@ -252,7 +254,7 @@ def report_problems(problems: list[Problem], limit: int | None = SHOWN_PROBLEMS)
     problems.sort(key=lambda problem: (problem.file, problem.line or 0))
     shown = problems if limit is None else problems[:limit]
     for problem in shown:
-        typer.echo(problem.message(), err=True)
+        typer.echo(problem_message(problem), err=True)
     if len(problems) > len(shown):
         typer.echo(
             _("… and {count} more (cashback validate lists them all)").format(

@@ -45,7 +45,7 @@ def show(
     """
     import json
 
-    from ..policies import KEYS
+    from ..inputs.policy_file import KEYS
 
     book = policy_book(config, hold_days, rate, currency, Rounding.half_up, dispute_policy)
     sections = {OTHER_STORES: book.base, **{book.names[key]: table for key, table in book.stores.items()}}
@@ -59,7 +59,7 @@ def show(
     from rich.text import Text
 
     from ..i18n import _
-    from ..tables import make_console
+    from ..output.tables import make_console
 
     table = Table(title=_("Store policies"), title_justify="left", header_style="bold")
     for column in (_("Store"), _("Setting"), _("Value"), _("From")):

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from ..core.records import Dispute, Order, OrderResult, Policy
 from ..i18n import _
-from ..parsing import parse_amount, parse_date
-from ..problems import InputError
-from ..records import Dispute, Order, OrderResult, Policy
+from ..inputs.errors import InputError
+from ..inputs.values import parse_amount, parse_date
 from .common import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
@@ -124,8 +124,8 @@ def dispute(
 
 def _explained_order(order_id, orders, disputes, options, day, book) -> tuple[OrderResult, Steps]:
     """The order's result and the steps that led to it, or exit 3 when the id is not there."""
-    from ..explanation import explain
-    from ..pipeline import evaluate_files
+    from ..output.explanation import explain
+    from ..run.pipeline import evaluate_files
 
     wanted: list[Order] = []
     found: list[OrderResult] = []
@@ -162,8 +162,9 @@ def _explained_order(order_id, orders, disputes, options, day, book) -> tuple[Or
 
 def _what_if(amount_text, refund_text, ordered_at, day, policy: Policy, currency_given: bool):
     """The order described by the options, with a dispute resolved today with that refund, and without."""
-    from ..explanation import explain
-    from ..rules import RuleError, evaluate_order
+    from ..core.rules import RuleError, evaluate_order
+    from ..output.explanation import explain
+    from ..output.messages import expected_text
 
     if policy.rate is None:
         raise fail(
@@ -202,7 +203,10 @@ def _what_if(amount_text, refund_text, ordered_at, day, policy: Policy, currency
         without = evaluate_order(order, [], day, policy)
     except RuleError as error:
         raise fail(
-            _("{field}: expected {expected}").format(field=error.field, expected=error.expected), EXIT_USAGE
+            _("{field}: expected {expected}").format(
+                field=error.field, expected=expected_text(error.expected)
+            ),
+            EXIT_USAGE,
         ) from None
     return with_refund, lambda tr: explain(order, [claim], day, policy, with_refund, tr), without
 
@@ -219,9 +223,9 @@ def _print(
 ) -> None:
     with report_sink(output, inputs) as out:
         if format is DisputeFormat.json:
-            from ..explanation import english
-            from ..money import format_money
-            from ..render import order_object, write_json_object
+            from ..core.money import format_money
+            from ..output.explanation import english
+            from ..output.render import order_object, write_json_object
 
             document = order_object(result, rounding)
             document["explanation"] = steps(english)  # JSON keeps English whatever the language
@@ -229,7 +233,7 @@ def _print(
                 document["without_dispute"] = format_money(without.cashback, without.currency)
             write_json_object(out, document)
             return
-        from ..tables import dispute_panel, make_console, what_if_table
+        from ..output.tables import dispute_panel, make_console, what_if_table
 
         console = make_console(out if output not in (None, "-") else None)
         if without is not None:

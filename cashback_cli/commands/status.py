@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..i18n import _
-from ..problems import InputError
+from ..inputs.errors import InputError
 from .common import (
     EXIT_USAGE,
     STOP_AFTER,
@@ -39,7 +39,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..evaluation import Evaluation
+    from ..run.evaluation import Evaluation
 
 BIG_SUMMARY = 8 << 20  # bytes: below this, forking workers costs more than it saves
 
@@ -86,8 +86,8 @@ def status(
     """
     from dataclasses import replace
 
-    from ..pipeline import evaluate_files
-    from ..progress import reading_progress
+    from ..output.progress import reading_progress
+    from ..run.pipeline import evaluate_files
 
     options = load_options(encoding, dayfirst, mapping)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
@@ -110,7 +110,7 @@ def status(
             )
 
     def draw(results, run) -> None:
-        from ..tables import orders_table
+        from ..output.tables import orders_table
 
         drawn[:] = [orders_table(results, rounding.value, limit=limit)]
 
@@ -159,7 +159,7 @@ def partial(evaluation: Evaluation) -> dict[str, bool]:
 
 
 def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
-    from ..render import write_csv_summary, write_json_summary
+    from ..output.render import write_csv_summary, write_json_summary
 
     if format is Format.json:
         write_json_summary(out, evaluation.as_of, evaluation.totals, partial(evaluation))
@@ -168,7 +168,7 @@ def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
 
 
 def _write_report(out, format: Format, results, evaluation: Evaluation, rounding: str) -> None:
-    from ..render import write_csv_report, write_json_report
+    from ..output.render import write_csv_report, write_json_report
 
     if format is Format.json:
         write_json_report(
@@ -180,7 +180,7 @@ def _write_report(out, format: Format, results, evaluation: Evaluation, rounding
 
 def _print_tables(drawn, evaluation: Evaluation, output: str | None, inputs: list[str]) -> None:
     """The orders table (unless --summary) and the totals, once the run is known to be good."""
-    from ..tables import make_console, totals_table
+    from ..output.tables import make_console, totals_table
 
     with report_sink(output, inputs) as out:
         console = make_console(out if output else None)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from ..problems import InputError
+from ..inputs.errors import InputError
 from .common import (
     EXIT_USAGE,
     AsOfOpt,
@@ -68,8 +68,8 @@ def upcoming(
 
     Example: cashback upcoming examples/orders.csv --disputes examples/disputes.csv --by week --as-of 2026-11-24
     """
-    from ..pipeline import evaluate_files
-    from ..timeline import PERIODS, timeline
+    from ..core.timeline import PERIODS, timeline
+    from ..run.pipeline import evaluate_files
 
     if by not in PERIODS:
         raise typer.BadParameter(
@@ -102,7 +102,7 @@ def upcoming(
 
 
 def _document(day, by, line) -> dict:
-    from ..money import format_money
+    from ..core.money import format_money
 
     return {
         "as_of": day.isoformat(),
@@ -127,7 +127,7 @@ def _document(day, by, line) -> dict:
 def _write_csv(out, line) -> None:
     import csv
 
-    from ..money import format_money
+    from ..core.money import format_money
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("from", "to", "currency", "orders", "cashback", "waiting_on_dispute"))
@@ -151,8 +151,8 @@ def _draw(file, day, by, line) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..money import format_money
-    from ..tables import make_console
+    from ..core.money import format_money
+    from ..output.tables import make_console
 
     console = make_console(file)
     currencies = sorted({p.currency for p in line.periods} | set(line.waiting_on_dispute))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..i18n import _
-from ..problems import InputError
+from ..inputs.errors import InputError
 from .common import (
     EXIT_DATA,
     EXIT_USAGE,
@@ -42,7 +42,7 @@ def validate(
 
     Example: cashback validate examples/orders.csv --disputes examples/disputes.csv
     """
-    from ..pipeline import evaluate_files
+    from ..run.pipeline import evaluate_files
 
     options = load_options(encoding, dayfirst, mapping)
     book = policy_book(config, None, rate, currency, Rounding.half_up, None)

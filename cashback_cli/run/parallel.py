@@ -12,11 +12,13 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ..core.problems import Problem
+from ..core.records import Order, Policy
+from ..core.totals import Totals
+from ..inputs.readers import read_orders, stream_disputes
+from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation
-from .loaders import LoadOptions, read_orders, stream_disputes
-from .problems import Problem
-from .records import Order, Policy, Totals
 
 
 @dataclass

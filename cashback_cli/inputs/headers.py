@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ..core.problems import Problem
+from ..i18n import _
+
 ORDER_FIELDS = (
     "order_id",
     "ordered_at",
@@ -105,3 +108,60 @@ def lookup_table(fields: Iterable[str], overrides: Mapping[str, str] | None = No
     for field, header in mapped.items():
         table[normalize(header)] = field
     return HeaderTable(table, mapped)
+
+
+def resolve_columns(
+    file: str, line: int, headers: Iterable[str], kind: str, table: HeaderTable
+) -> tuple[dict[str, int], list[Problem]]:
+    """Field -> column index; two columns for one field, or a missing required one, is a Problem."""
+    headers = list(headers)
+    found: dict[str, int] = {}
+    problems = []
+    for index, header in enumerate(headers):
+        target = table.get(normalize(header))
+        if target is None:
+            continue
+        if target in found:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    target,
+                    None,
+                    _("one column for {field}, found two: {first} and {second}").format(
+                        field=target, first=repr(headers[found[target]]), second=repr(header)
+                    ),
+                )
+            )
+            continue
+        found[target] = index
+    names = ", ".join(repr(h) for h in headers) or _("none")
+    for field_name, header in table.mapped.items():
+        if field_name not in found:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    field_name,
+                    None,
+                    _(
+                        "a column named {header}, as --map {field}={header} says; columns found: {names}"
+                    ).format(header=repr(header), field=field_name, names=names),
+                )
+            )
+    for required in REQUIRED[kind]:
+        if required not in found and required not in table.mapped:
+            accepted = ", ".join(SYNONYMS.get(required, ()))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    required,
+                    None,
+                    _(
+                        "a column for {field} (also accepted: {accepted}; or use --map "
+                        "{field}=HEADER); columns found: {names}"
+                    ).format(field=required, accepted=accepted, names=names),
+                )
+            )
+    return found, problems

@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 
+from ..core.problems import Problem
+from ..core.records import Order, OrderResult, Policy
+from ..inputs.readers import read_orders, stream_disputes
+from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation, duplicate_problems
-from .loaders import LoadOptions, read_orders, stream_disputes
 from .parallel import MergedRun, summarize
-from .problems import Problem
-from .records import Order, OrderResult, Policy
 
 Consume = Callable[[Iterator[OrderResult], Evaluation], None]
 Tap = Callable[[Iterable[Order | Problem]], Iterable[Order | Problem]]

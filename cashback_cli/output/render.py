@@ -12,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
-from .money import EXACT, ROUNDING_MODES, format_money, format_percent, quantum
-from .records import OrderResult, Totals
+from ..core.money import EXACT, ROUNDING_MODES, format_money, format_percent, quantum
+from ..core.records import OrderResult
+from ..core.totals import Totals
 
 ORDER_KEYS = (
     "order_id",

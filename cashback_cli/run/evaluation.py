@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 
+from ..core.problems import Problem
+from ..core.records import Dispute, Order, OrderResult, Policy, SeenId
+from ..core.rules import RuleError, evaluate_order
+from ..core.totals import Totals
+from ..i18n import _
 from .dispute_index import DisputeIndex
-from .i18n import _
-from .problems import Problem
-from .records import Dispute, Order, OrderResult, Policy, SeenId, Totals
-from .rules import RuleError, evaluate_order
 
 _HASH_BITS = (1 << 64) - 1
 

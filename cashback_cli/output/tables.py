@@ -10,9 +10,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..core.records import OrderResult, Status
+from ..core.totals import Totals
+from ..i18n import _
 from .explanation import human_reason, status_word
-from .i18n import _
-from .records import OrderResult, Status, Totals
 from .render import order_object, totals_object
 
 STATUS_STYLE = {Status.PENDING: "yellow", Status.CONFIRMED: "green", Status.CANCELLED: "red"}

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from .i18n import _
 from .money import EXACT, ROUNDING_MODES, quantum
+from .problems import Expected
 from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Source, Status
 
 HUNDRED = Decimal(100)
@@ -22,12 +22,13 @@ CANCEL = DisputePolicy.CANCEL
 
 
 class RuleError(ValueError):
-    """The order's data cannot be evaluated; names the field, the value and what was expected."""
+    """The order's data cannot be evaluated: the field, its value and what was expected, as data.
 
-    def __init__(self, field: str, value: str, expected: str, source: Source | None = None) -> None:
-        super().__init__(
-            f"{field}: " + _("got {value}, expected {expected}").format(value=repr(value), expected=expected)
-        )
+    The words are made (and translated) where the error is shown, never here.
+    """
+
+    def __init__(self, field: str, value: str, expected: Expected, source: Source | None = None) -> None:
+        super().__init__(field, value, expected)
         self.field = field
         self.value = value
         self.expected = expected
@@ -72,9 +73,7 @@ def _terms(order: Order, policy: Policy) -> Terms:
     if order.expected_cashback is None:
         rate = order.cashback_rate if order.cashback_rate is not None else policy.rate
         if rate is None:
-            raise RuleError(
-                "cashback_rate", "", _("a cashback rate or expected cashback in the row, or --rate")
-            )
+            raise RuleError("cashback_rate", "", Expected("rate_or_fixed"))
     currency = order.currency or policy.currency
     return Terms(
         currency,
@@ -124,7 +123,7 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
         raise RuleError(
             "refund_amount",
             f"{refunded:f}",
-            _("refunds adding up to at most the order amount {amount}").format(amount=f"{amount:f}"),
+            Expected("refunds_within_amount", (("amount", f"{amount:f}"),)),
             _last_refund_source(disputes, as_of),
         )
     if disputes or amount.quantize(terms.quantum) != amount:
@@ -196,9 +195,8 @@ def _check_minor_units(order: Order, disputes: Sequence[Dispute], as_of: date, t
     expected cashback or a cap may be finer: rule 3 rounds them.)
     """
     step = terms.quantum
-    expected = _("at most {digits} decimal places, as {currency} has").format(
-        digits=-step.as_tuple().exponent, currency=terms.currency
-    )
+    digits = str(-step.as_tuple().exponent)
+    expected = Expected("minor_units", (("digits", digits), ("currency", terms.currency)))
     if order.amount.quantize(step) != order.amount:
         raise RuleError("amount", f"{order.amount:f}", expected)
     for dispute in disputes:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 
-from .records import Dispute, Source
+from ..core.records import Dispute, Source
 
 IN_MEMORY = 100_000  # disputes kept as objects before the index moves to disk
 _BLOOM_BITS = 1 << 27  # 16 MiB: few false hits at a million disputes

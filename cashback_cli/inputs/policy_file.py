@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .i18n import _
-from .parsing import parse_amount, parse_currency, parse_rate
-from .problems import FieldError, InputError, Problem
-from .records import DisputePolicy, Order, Policy
+from ..core.problems import Problem
+from ..core.records import DisputePolicy, Order, Policy
+from ..i18n import _
+from .errors import FieldError, InputError
+from .values import parse_amount, parse_currency, parse_rate
 
 KEYS = ("hold_days", "rate", "max_cashback", "currency", "dispute_policy")
 BUILT_IN = Policy()

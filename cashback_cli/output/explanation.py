@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from .i18n import _
-from .money import format_money, format_percent
-from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
+from ..core.money import format_money, format_percent
+from ..core.records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
+from ..i18n import _
 
 Translate = Callable[[str], str]
 
@@ -49,7 +49,7 @@ def explain(
     result: OrderResult,
     tr: Translate = english,
 ) -> list[str]:
-    from .rules import applied_terms
+    from ..core.rules import applied_terms
 
     terms = applied_terms(order, policy)
     cur = result.currency
@@ -145,7 +145,7 @@ def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translat
 def _confirmation_step(
     order: Order, hold_days: int, counted: Sequence[Dispute], confirm_on: date, tr: Translate
 ) -> str:
-    from .rules import hold_end
+    from ..core.rules import hold_end
 
     ends = hold_end(order.ordered_at, hold_days).isoformat()
     if counted:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from .i18n import _
+from ..i18n import _
 
 BIG_FILE = 16 << 20  # bytes: smaller files are read before a bar would be worth drawing
 

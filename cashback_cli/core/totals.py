@@ -1,0 +1,54 @@
+"""Per-currency sums of the rounded per-order figures (SPEC.md, rule 7).
+
+Apart from the records because totals change as a run goes, and records never do.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .records import OrderResult, Status
+
+
+class CurrencyTotals:
+    """One currency's count and sums; mutable, since a run adds to it order by order."""
+
+    __slots__ = ("orders", "pending", "confirmed", "cancelled")
+
+    def __init__(self) -> None:
+        self.orders = 0
+        self.pending = self.confirmed = self.cancelled = Decimal(0)
+
+
+class Totals:
+    """Per-currency sums of the rounded per-order figures (SPEC.md, rule 7)."""
+
+    __slots__ = ("by_currency",)
+
+    def __init__(self) -> None:
+        self.by_currency: dict[str, CurrencyTotals] = {}
+
+    def add(self, result: OrderResult) -> None:
+        sums = self.by_currency.get(result.currency)
+        if sums is None:
+            sums = self.by_currency[result.currency] = CurrencyTotals()
+        sums.orders += 1
+        status = result.status
+        if status is _PENDING:
+            sums.pending += result.cashback
+        elif status is _CONFIRMED:
+            sums.confirmed += result.cashback
+        if result.cancelled_cashback:
+            sums.cancelled += result.cancelled_cashback
+
+    def merge(self, other: Totals) -> None:
+        """Add another run's sums (a worker's share of a big file) to these."""
+        for currency, theirs in other.by_currency.items():
+            sums = self.by_currency.setdefault(currency, CurrencyTotals())
+            sums.orders += theirs.orders
+            sums.pending += theirs.pending
+            sums.confirmed += theirs.confirmed
+            sums.cancelled += theirs.cancelled
+
+
+_PENDING, _CONFIRMED = Status.PENDING, Status.CONFIRMED

@@ -1,0 +1,162 @@
+"""Order and dispute files to records: CSV (comma, semicolon or tab), JSON and JSON Lines.
+
+Each row becomes a record or Problems; reading never stops at the first bad row and never
+writes to its input. Rows stream, so big CSV files are read in constant memory.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+from ..core.problems import Problem
+from ..core.records import Dispute, Order, SeenId, Source
+from ..i18n import _
+from .careful import careful_dispute, careful_order
+from .csv_rows import csv_rows
+from .errors import InputError
+from .fast import fast_dispute, fast_order
+from .files import STDIN, bom_encoding, display_name, encoding_problem, open_binary, text_encoding
+from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
+from .json_rows import json_rows
+from .rows import LoadOptions, Row
+
+FIELDS = {"orders": ORDER_FIELDS, "disputes": DISPUTE_FIELDS}
+
+
+def _first_char(text_head: str) -> str:
+    stripped = text_head.lstrip("\ufeff \t\r\n")
+    return stripped[:1]
+
+
+def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False) -> Iterator[Row | Problem]:
+    """Rows of one kind ("orders" or "disputes") from a CSV, JSON or JSON Lines file.
+
+    `embedded` reads only the "disputes" list that a JSON orders document may carry.
+    """
+    file = display_name(path)
+    encoding = text_encoding(options.encoding)
+    binary = open_binary(path)
+    try:
+        encoding = bom_encoding(binary) or encoding
+        stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        try:
+            head = stream.read(4096)
+        except UnicodeError:
+            if not embedded:
+                yield encoding_problem(file, None, options.encoding)
+            return
+        rest = _chained(head, stream)
+        if options.on_read is not None:
+            rest = _reporting(rest, binary, options.on_read)
+        table = lookup_table(FIELDS[kind], options.field_map)
+        first = _first_char(head)
+        if not first:
+            if kind == "orders":  # an empty disputes file just means there are no disputes
+                yield Problem(file, None, None, None, _("orders: the file is empty"))
+            return
+        try:
+            if first in "[{":
+                yield from json_rows(file, "".join(rest), kind, table, embedded)
+            elif not embedded:
+                yield from csv_rows(file, rest, kind, table)
+        except UnicodeError:
+            if not embedded:
+                yield encoding_problem(file, None, options.encoding)
+    except OSError as error:  # a read failing after the open: a broken disk, a special file
+        raise InputError(
+            _("{file}: cannot be read ({reason})").format(file=file, reason=error.strerror)
+        ) from None
+    finally:
+        binary.close()
+
+
+def _chained(head: str, stream: IO[str]) -> Iterator[str]:
+    """The text again from its start, in lines: the head we peeked at, then the rest."""
+    first_lines = io.StringIO(head + stream.readline()).readlines()
+    yield from first_lines
+    yield from stream
+
+
+def _reporting(lines: Iterator[str], binary: IO[bytes], on_read: Callable[[int], None]) -> Iterator[str]:
+    """Pass the lines through, telling `on_read` now and then how far into the file we are."""
+    for count, line in enumerate(lines):
+        if not count & 0x3FFF:
+            on_read(binary.tell())
+        yield line
+    on_read(binary.tell())
+
+
+def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOptions, build) -> Iterator:
+    """Rows to records; with a shard, only the rows whose order id hashes to it."""
+    index, count = options.shard or (0, 1)
+    orders = build is build_order
+    for row in rows:
+        if row.__class__ is not Row:
+            yield row
+        elif count == 1 or hash(row.get("order_id").strip()) % count == index:
+            marked = not orders
+            for record in build(row, file, options):
+                if not marked and record.__class__ is Problem:
+                    marked = True
+                    order_id = row.get("order_id").strip()
+                    if order_id:  # a bad row's id is still taken: a later row with it is a duplicate
+                        yield SeenId(order_id, Source(file, row.line))
+                yield record
+
+
+def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
+    fast = fast_order(row, file)
+    if fast is not None:
+        yield fast
+    else:
+        yield from careful_order(row, file, options)
+
+
+def build_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute | Problem]:
+    fast = fast_dispute(row, file)
+    if fast is not None:
+        yield fast
+    else:
+        yield from careful_dispute(row, file, options)
+
+
+def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem]:
+    return _records_from_rows(read_rows(path, "orders", options), display_name(path), options, build_order)
+
+
+def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> Iterator[Dispute | Problem]:
+    rows = read_rows(path, "disputes", options, embedded)
+    return _records_from_rows(rows, display_name(path), options, build_dispute)
+
+
+def stream_disputes(
+    orders: str, dispute_files: Iterable[str], options: LoadOptions, problems: list[Problem]
+) -> Iterator[Dispute]:
+    """Disputes from the dispute files and from an orders file that is one JSON document;
+    their problems go to `problems`. A stream, so a million disputes need not be held at once."""
+    sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
+    for path, embedded in sources:
+        for item in read_disputes(path, options, embedded):
+            if item.__class__ is Problem:
+                problems.append(item)
+            else:
+                yield item
+
+
+def _distinct(paths: Iterable[str], orders: str) -> list[str]:
+    """Each dispute file once, and not the orders file again (its disputes are read with it)."""
+
+    def key(path: str) -> str:
+        return path if path == STDIN else os.path.realpath(path)
+
+    seen = {key(orders)}
+    kept = []
+    for path in paths:
+        key_ = key(path)
+        if key_ not in seen:
+            seen.add(key_)
+            kept.append(path)
+    return kept

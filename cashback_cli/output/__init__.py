@@ -1,0 +1,1 @@
+"""Results to what people and scripts read: JSON and CSV, Rich tables, explanations, messages."""
