@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 # ISO 4217 minor units for the currencies whose minor unit is not 2.
 _MINOR_DIGITS = {
@@ -47,15 +48,10 @@ def minor_digits(currency: str) -> int:
     return _MINOR_DIGITS.get(currency, 2)
 
 
-_quanta: dict[str, Decimal] = {}
-
-
+@lru_cache(maxsize=1024)
 def quantum(currency: str) -> Decimal:
     """The currency's minor unit as a Decimal exponent: 0.01, 1, 0.001."""
-    step = _quanta.get(currency)
-    if step is None:
-        step = _quanta[currency] = Decimal(1).scaleb(-minor_digits(currency))
-    return step
+    return Decimal(1).scaleb(-minor_digits(currency))
 
 
 def round_money(value: Decimal, currency: str, rounding: str) -> Decimal:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from .money import EXACT, ROUNDING_MODES, quantum
@@ -19,6 +20,7 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 PENDING, CONFIRMED, CANCELLED = Status.PENDING, Status.CONFIRMED, Status.CANCELLED
 CANCEL = DisputePolicy.CANCEL
+_MEMO_SIZE = 100_000  # distinct dates, reasons and terms kept: far more than a real export has
 
 
 class RuleError(ValueError):
@@ -47,25 +49,19 @@ class Terms(NamedTuple):
     fixed_expected: Decimal | None
 
 
-_plain_terms: dict[tuple[int, str | None, Decimal | None], tuple[Policy, Terms]] = {}
-
-
 def applied_terms(order: Order, policy: Policy) -> Terms:
     """The rate, cap, hold and currency that apply to an order (SPEC.md, "Store policies").
 
-    Most orders give only a currency and a rate; their terms are memoised per policy.
+    Most orders give only a currency and a rate: their terms are cached per policy.
     """
     if order.expected_cashback is None and order.max_cashback is None and order.hold_days is None:
-        key = (id(policy), order.currency, order.cashback_rate)
-        known = _plain_terms.get(key)
-        if known is not None and known[0] is policy:
-            return known[1]
-        terms = _terms(order, policy)
-        if len(_plain_terms) > _MEMO_LIMIT:
-            _plain_terms.clear()
-        _plain_terms[key] = (policy, terms)
-        return terms
+        return _plain_terms(policy, order.currency, order.cashback_rate)
     return _terms(order, policy)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _plain_terms(policy: Policy, currency: str | None, rate: Decimal | None) -> Terms:
+    return _terms(Order("", date.min, ZERO, currency, rate), policy)
 
 
 def _terms(order: Order, policy: Policy) -> Terms:
@@ -211,27 +207,12 @@ def _last_refund_source(disputes: Sequence[Dispute], as_of: date) -> Source | No
     return max(counted, key=lambda d: d.resolved_at).source if counted else None
 
 
-_hold_ends: dict[tuple[date, int], date] = {}
-_reasons: dict[tuple[str, date], str] = {}
-_MEMO_LIMIT = 100_000
-
-
+@lru_cache(maxsize=_MEMO_SIZE)
 def hold_end(ordered_at: date, hold_days: int) -> date:
-    """The day the hold ends (memoised: a big export has few distinct order dates)."""
-    key = (ordered_at, hold_days)
-    end = _hold_ends.get(key)
-    if end is None:
-        if len(_hold_ends) > _MEMO_LIMIT:
-            _hold_ends.clear()
-        end = _hold_ends[key] = ordered_at + timedelta(days=hold_days)
-    return end
+    """The day the hold ends (cached: a big export has few distinct order dates)."""
+    return ordered_at + timedelta(days=hold_days)
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def _reason(words: str, day: date) -> str:
-    key = (words, day)
-    text = _reasons.get(key)
-    if text is None:
-        if len(_reasons) > _MEMO_LIMIT:
-            _reasons.clear()
-        text = _reasons[key] = f"{words} {day.isoformat()}"
-    return text
+    return f"{words} {day.isoformat()}"

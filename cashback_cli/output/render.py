@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO, Any
 
 from ..core.money import EXACT, ROUNDING_MODES, format_money, format_percent, quantum
@@ -57,26 +58,14 @@ def order_object(result: OrderResult, rounding: str = "half-up") -> dict[str, An
     return dict(zip(ORDER_KEYS, order_values(result, rounding), strict=True))
 
 
-_isos: dict[date, str] = {}
-_percents: dict[Decimal, str] = {}
-
-
+@lru_cache(maxsize=100_000)
 def _iso(day: date) -> str:
-    text = _isos.get(day)
-    if text is None:
-        if len(_isos) > 100_000:
-            _isos.clear()
-        text = _isos[day] = day.isoformat()
-    return text
+    return day.isoformat()
 
 
+@lru_cache(maxsize=10_000)
 def _percent(rate: Decimal) -> str:
-    text = _percents.get(rate)
-    if text is None:
-        if len(_percents) > 100_000:
-            _percents.clear()
-        text = _percents[rate] = format_percent(rate)
-    return text
+    return format_percent(rate)
 
 
 def totals_object(totals: Totals) -> dict[str, dict[str, Any]]:
