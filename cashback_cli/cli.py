@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .commands.common import quiet_on_closed_pipe
 from .commands.config import config_app
 from .commands.dispute import dispute
 from .commands.status import status
@@ -29,10 +30,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command()(status)
-app.command()(dispute)
-app.command()(validate)
-app.command()(upcoming)
+for command in (status, dispute, validate, upcoming):
+    app.command()(quiet_on_closed_pipe(command))
 app.add_typer(config_app, name="config")
 
 
@@ -61,9 +60,6 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("cashback: interrupted\n")
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
     except Exception as error:  # pragma: no cover - the guard of last resort
         sys.stderr.write(f"cashback: internal error ({type(error).__name__}: {error}); please report it\n")
         sys.exit(70)

@@ -447,3 +447,80 @@ def test_output_to_a_directory_or_an_unknown_encoding_is_a_usage_error(tmp_path)
         result = runner.invoke(app, ["status", str(orders), "--as-of", AS_OF, *args])
         assert result.exit_code == 2, (args, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- each input read once -----------------------------------------------------------------------
+
+
+def test_stdin_for_both_orders_and_disputes_is_a_usage_error_for_csv(tmp_path):
+    """Standard input is read once: `status - -d -` used to find no disputes and exit 0."""
+    orders = b"order_id,ordered_at,amount,cashback_rate\nA1,2026-10-01,100,5\n"
+    result = runner.invoke(app, ["status", "-", "-d", "-", "--as-of", AS_OF], input=orders)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "standard input (-) is read once" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["status"], ["upcoming"], ["validate"]])
+def test_stdin_given_twice_for_disputes_is_a_usage_error(tmp_path, command):
+    orders = _write(tmp_path / "o.csv", GOOD_ORDERS.encode())
+    disputes = b"order_id,opened_at,resolved_at,refund_amount\nA1,2026-11-02,2026-11-03,100\n"
+    result = runner.invoke(app, [*command, str(orders), "-d", "-", "-d", "-"], input=disputes)
+    assert result.exit_code == 2, result.output
+
+
+def test_stdin_holding_one_json_document_serves_orders_and_disputes(tmp_path):
+    """The one exception: a JSON document with both lists, read once (A1 refunded in full)."""
+    document = json.dumps(
+        {
+            "orders": [{"order_id": "A1", "ordered_at": "2026-10-01", "amount": "100", "cashback_rate": "5"}],
+            "disputes": [
+                {"order_id": "A1", "opened_at": "2026-10-05", "resolved_at": "2026-10-06", "refund_amount": "100"}
+            ],
+        }
+    ).encode()
+    report = _status_json(Path("-"), "--disputes", "-", stdin=document)
+    assert report["totals"]["USD"] == {"orders": 1, "pending": "0.00", "confirmed": "0.00", "cancelled": "5.00"}
+
+
+def test_one_csv_file_given_for_orders_and_disputes_is_a_usage_error(tmp_path):
+    """It used to be skipped as a disputes file without a word: no disputes, exit 0."""
+    orders = _write(tmp_path / "o.csv", GOOD_ORDERS.encode())
+    result = runner.invoke(app, ["status", str(orders), "-d", str(orders), "--as-of", AS_OF])
+    assert result.exit_code == 2 and "given for both the orders and the disputes" in result.stderr
+
+
+# --- two-digit years ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["05/11/26", "05-11-2026", "05-11-26", "5/11/26 10:00"])
+def test_two_digit_years_and_dashed_dates_follow_the_ambiguity_rule(tmp_path, written):
+    """`05/11/26` was read as 2026-05-11 without a word, while `05/11/2026` was refused."""
+    path = _write(tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode())
+    refused = runner.invoke(app, ["status", str(path), "--as-of", AS_OF])
+    assert refused.exit_code == 1 and "--dayfirst" in refused.stderr
+    assert _status_json(path, "--dayfirst")["orders"][0]["ordered_at"] == "2026-11-05"
+    assert _status_json(path, "--monthfirst")["orders"][0]["ordered_at"] == "2026-05-11"
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("24/11/26", "2026-11-24"),  # 24 cannot be a month: day first, year 20YY
+        ("11/24/26", "2026-11-24"),
+        ("24.11.26", "2026-11-24"),  # dotted dates are day first, always
+        ("01.02.26", "2026-02-01"),
+        ("24-11-2026", "2026-11-24"),
+        ("20261124", "2026-11-24"),
+        ("2026-5-1", "2026-05-01"),
+    ],
+)
+def test_dates_read_without_a_guess(tmp_path, written, day):
+    path = _write(tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode())
+    assert _status_json(path)["orders"][0]["ordered_at"] == day
+
+
+@pytest.mark.parametrize("written", ["1/2/3", "5 11", "2026 11"])
+def test_numbers_in_no_known_date_order_are_refused_not_guessed(tmp_path, written):
+    path = _write(tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode())
+    result = runner.invoke(app, ["status", str(path), "--as-of", AS_OF])
+    assert result.exit_code == 1 and "o.csv:2: ordered_at" in result.stderr

@@ -138,3 +138,23 @@ def test_input_files_are_left_byte_for_byte_unchanged(tmp_path):
         assert process.returncode == 0, (args, process.stderr)
     assert {path: digest(path) for path in inputs} == inputs
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in inputs)
+
+
+@pytest.mark.parametrize("shape", [["--format", "csv"], ["--format", "json"], ["--limit", "5000"]])
+def test_a_closed_pipe_ends_quietly_with_141_not_1(tmp_path, shape):
+    """`cashback status big.csv --format csv | head -1`: Unix tools end with 128 + SIGPIPE and say
+    nothing; exit 1 would tell a script the data was bad."""
+    rows = "".join(f"P{n},2026-10-01,{n % 900 + 1}.00,5\n" for n in range(5000))
+    orders = tmp_path / "big.csv"
+    orders.write_text("order_id,ordered_at,amount,cashback_rate\n" + rows)
+    process = subprocess.Popen(
+        [EXECUTABLE, "status", str(orders), "--as-of", EXAMPLES_AS_OF, *shape],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert process.stdout.readline()  # the reader takes one line and goes away, as head -1 does
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert stderr == ""

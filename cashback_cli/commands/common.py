@@ -4,11 +4,13 @@ become messages and exit codes. Nothing here imports the heavy modules at start-
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from ..run.evaluation import Evaluation
 
 EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+EXIT_CLOSED_PIPE = 128 + 13  # SIGPIPE: the reader went away, as `| head` does
 SHOWN_PROBLEMS = 20
 STOP_AFTER = 100  # problems after which status and dispute stop reading (validate reads on)
 FAR_FUTURE = date(2199, 12, 31)
@@ -240,6 +243,29 @@ def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None
 # --- problems to messages and exit codes ----------------------------------------------------
 
 
+def quiet_on_closed_pipe(command: Callable[..., None]) -> Callable[..., None]:
+    """The command, ending quietly with 141 when its reader goes away (`cashback … | head -1`).
+
+    Unix tools die of SIGPIPE there; we stop the same way, but only after the normal cleanup
+    (temporary files, workers), never with exit code 1 (bad data) or a traceback.
+    """
+
+    @functools.wraps(command)
+    def run(*args, **kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except BrokenPipeError:
+            # What is still buffered for stdout goes nowhere, so the final flush cannot fail again.
+            with contextlib.suppress(OSError, ValueError):  # ValueError: a stdout without a descriptor
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            raise typer.Exit(EXIT_CLOSED_PIPE) from None
+
+    return run
+
+
+
 def fail(message: str, code: int) -> typer.Exit:
     typer.echo(f"cashback: {message}", err=True)
     return typer.Exit(code)
@@ -280,11 +306,12 @@ def check_problems(evaluation: Evaluation, skip_invalid: bool) -> None:
     """Stop on problems, or with --skip-invalid list them and go on with a partial report."""
     if not skip_invalid:
         stop_on_problems(evaluation.problems, getattr(evaluation, "stopped_early", False))
-    elif evaluation.problems:
-        report_problems(evaluation.problems)
-        warn(
-            _("problems skipped: {count}; the report is partial").format(count=len(set(evaluation.problems)))
-        )
+    elif evaluation.problems or evaluation.left_out:
+        # Every row left out is named: its own problem, or the order's line saying which dispute.
+        named = [*evaluation.problems, *evaluation.left_out]
+        report_problems(named, limit=None)
+        rows = len({(problem.file, problem.line) for problem in named})
+        warn(_("rows left out: {count}; the report is partial").format(count=rows))
 
 
 def future_warning(evaluation: Evaluation) -> None:
@@ -336,7 +363,7 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
         return
     try:
         handle = tempfile.NamedTemporaryFile(
-            "w",
+            "w+",
             encoding="utf-8",
             newline="",
             dir=os.path.dirname(target),

@@ -16,6 +16,7 @@ from .common import (
     RateOpt,
     Rounding,
     policy_book,
+    quiet_on_closed_pipe,
 )
 
 OTHER_STORES = "(other stores)"
@@ -28,6 +29,7 @@ config_app = typer.Typer(
 
 
 @config_app.command("show")
+@quiet_on_closed_pipe
 def show(
     config: ConfigOpt = None,
     hold_days: HoldOpt = None,

@@ -134,6 +134,10 @@ def status(
 
                 evaluation = evaluate(write)
                 check_problems(evaluation, skip_invalid)
+                if format is Format.csv and partial(evaluation):
+                    from ..output.render import mark_partial_csv
+
+                    mark_partial_csv(out)
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
     future_warning(evaluation)
@@ -155,7 +159,7 @@ def _workers(orders: str, inputs: list[str], jobs: int) -> int:
 
 def partial(evaluation: Evaluation) -> dict[str, bool]:
     """Marks a report that skipped invalid rows, so a script cannot take it for the whole."""
-    return {"partial": True} if evaluation.problems else {}
+    return {"partial": True} if evaluation.problems or evaluation.left_out else {}
 
 
 def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
@@ -164,7 +168,7 @@ def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
     if format is Format.json:
         write_json_summary(out, evaluation.as_of, evaluation.totals, partial(evaluation))
     else:
-        write_csv_summary(out, evaluation.totals)
+        write_csv_summary(out, evaluation.totals, bool(partial(evaluation)))
 
 
 def _write_report(out, format: Format, results, evaluation: Evaluation, rounding: str) -> None:

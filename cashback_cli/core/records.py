@@ -44,7 +44,8 @@ class Dispute(NamedTuple):
 
 
 class SeenId(NamedTuple):
-    """The id of an order row that could not be read: still counted when looking for duplicates."""
+    """The order id of a row that could not be read. An order row's id still counts when looking
+    for duplicates; a dispute row's marks its order, which cannot be evaluated without it."""
 
     order_id: str
     source: Source

@@ -28,6 +28,21 @@ def _stdin_bytes() -> bytes:
     return _stdin_read[0][1]
 
 
+def holds_json(path: str) -> bool:
+    """Whether the input is JSON (a document or JSON Lines), by its first character; a file that
+    cannot be opened is not, and its reader names the problem."""
+    try:
+        with open_binary(path) as binary:
+            head = binary.read(4096)
+    except InputError:
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    return text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
+
+
 def open_binary(path: str) -> IO[bytes]:
     if path == STDIN:
         return io.BytesIO(_stdin_bytes())

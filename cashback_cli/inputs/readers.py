@@ -18,7 +18,7 @@ from .careful import careful_dispute, careful_order
 from .csv_rows import csv_rows
 from .errors import InputError
 from .fast import fast_dispute, fast_order
-from .files import STDIN, bom_encoding, display_name, encoding_problem, open_binary, text_encoding
+from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .json_rows import json_rows
 from .rows import LoadOptions, Row
@@ -92,17 +92,16 @@ def _reporting(lines: Iterator[str], binary: IO[bytes], on_read: Callable[[int],
 def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOptions, build) -> Iterator:
     """Rows to records; with a shard, only the rows whose order id hashes to it."""
     index, count = options.shard or (0, 1)
-    orders = build is build_order
     for row in rows:
         if row.__class__ is not Row:
             yield row
         elif count == 1 or hash(row.get("order_id").strip()) % count == index:
-            marked = not orders
+            marked = False
             for record in build(row, file, options):
                 if not marked and record.__class__ is Problem:
                     marked = True
                     order_id = row.get("order_id").strip()
-                    if order_id:  # a bad row's id is still taken: a later row with it is a duplicate
+                    if order_id:  # a bad row still names its order: see SeenId
                         yield SeenId(order_id, Source(file, row.line))
                 yield record
 
@@ -133,17 +132,50 @@ def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> It
 
 
 def stream_disputes(
-    orders: str, dispute_files: Iterable[str], options: LoadOptions, problems: list[Problem]
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    problems: list[Problem],
+    unreadable: dict[str, Source] | None = None,
 ) -> Iterator[Dispute]:
-    """Disputes from the dispute files and from an orders file that is one JSON document;
-    their problems go to `problems`. A stream, so a million disputes need not be held at once."""
+    """Disputes from the dispute files and from an orders file that is one JSON document.
+
+    Their problems go to `problems`, and the order id of each dispute row that could not be
+    read to `unreadable` (with the row's place), so its order is not evaluated without it.
+    A stream, so a million disputes need not be held at once.
+    """
     sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
     for path, embedded in sources:
         for item in read_disputes(path, options, embedded):
             if item.__class__ is Problem:
                 problems.append(item)
+            elif item.__class__ is SeenId:
+                if unreadable is not None:
+                    unreadable.setdefault(item.order_id, item.source)
             else:
                 yield item
+
+
+def input_read_twice(orders: str, dispute_files: Iterable[str]) -> str | None:
+    """Why the inputs cannot be read as given, or None: standard input is read once, so it can
+    feed one input only; and an orders file given as disputes too adds nothing unless it is
+    JSON, whose disputes (in a "disputes" list or inside their orders) are read with it."""
+    dispute_files = list(dispute_files)
+    stdin_uses = [orders, *dispute_files].count(STDIN)
+    if stdin_uses > 1 and not (orders == STDIN and stdin_uses == 2 and holds_json(STDIN)):
+        return _(
+            "standard input (-) is read once: give it for the orders or for the disputes, not both "
+            "(unless it is one JSON document holding both)"
+        )
+    if orders != STDIN and os.path.isfile(orders):
+        for path in dispute_files:
+            if path != STDIN and os.path.isfile(path) and os.path.samefile(path, orders):
+                if not holds_json(orders):
+                    return _(
+                        "{file} is given for both the orders and the disputes; only a JSON document "
+                        "can hold both"
+                    ).format(file=orders)
+    return None
 
 
 def _distinct(paths: Iterable[str], orders: str) -> list[str]:

@@ -151,17 +151,22 @@ def parse_whole_days(text: str) -> int:
     return int(cleaned)
 
 
-_DOTTED = r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?"
-_SLASHED = r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"
-_YEAR_FIRST = r"(\d{4})[./](\d{1,2})[./](\d{1,2})"
+_TIME = r"(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"
+# Day, month and year in numbers: "24.11.2026" (always day first), "05/11/26", "05-11-2026".
+_DAY_MONTH_YEAR = rf"(\d{{1,2}})([./\- ])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_TIME}"
+_YEAR_FIRST = r"(\d{4})([./\-])(\d{1,2})\2(\d{1,2})"
+_COMPACT = r"(\d{4})(\d{2})(\d{2})"
 FIRST_YEAR, LAST_YEAR = 1900, 2199
+CENTURY = 2000  # a two-digit year YY is the year 20YY: orders are recent, and 19YY ones are not
 
 
 def parse_date(text: str, dayfirst: bool | None = None) -> date:
     """A calendar date from ISO dates and datetimes, dd.mm.yyyy, slashed or written-out dates.
 
     A datetime keeps the date as written (its zone is not converted). A slashed date whose
-    day and month could be swapped needs `dayfirst` (True: dd/mm, False: mm/dd).
+    day and month could be swapped needs `dayfirst` (True: dd/mm, False: mm/dd); a two-digit
+    year follows the same rule and is in the 2000s. Numbers in an order we do not know are
+    refused rather than guessed.
     """
     cleaned = text.strip()
     if len(cleaned) == 10 and _ISO_DATE.fullmatch(cleaned):
@@ -172,26 +177,37 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
         raise FieldError(_("a date of at most {count} characters").format(count=_MAX_TEXT))
     if _ISO_DATE.match(cleaned):
         return _checked(lambda: datetime.fromisoformat(cleaned).date())
-    if m := re.fullmatch(_DOTTED, cleaned):
-        day, month, year = (int(g) for g in m.groups())
+    if m := re.fullmatch(_DAY_MONTH_YEAR, cleaned):
+        first, separator, second, year = m.groups()
+        return _day_month_year(int(first), int(second), _full_year(year), separator, dayfirst)
+    if (m := re.fullmatch(_YEAR_FIRST, cleaned)) or (m := re.fullmatch(_COMPACT, cleaned)):
+        year, month, day = (int(g) for g in m.groups() if g.isdigit())
         return _checked(lambda: date(year, month, day))
-    if m := re.fullmatch(_SLASHED, cleaned):
-        first, second, year = (int(g) for g in m.groups())
-        if dayfirst is None:
-            if first <= 12 and second <= 12 and first != second:
-                raise FieldError(
-                    _(
-                        "a date whose day and month are clear: add --dayfirst (dd/mm/yyyy) "
-                        "or --monthfirst (mm/dd/yyyy)"
-                    )
-                )
-            dayfirst = first > 12
-        day, month = (first, second) if dayfirst else (second, first)
-        return _checked(lambda: date(year, month, day))
-    if m := re.fullmatch(_YEAR_FIRST, cleaned):
-        year, month, day = (int(g) for g in m.groups())
-        return _checked(lambda: date(year, month, day))
+    if not any(char.isalpha() for char in cleaned):  # numbers in no order we know: never guess one
+        raise FieldError(_("a date such as 2026-11-24 or 24.11.2026"))
     return _checked(lambda: _parse_written_date(cleaned, bool(dayfirst)))
+
+
+def _full_year(digits: str) -> int:
+    return CENTURY + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _day_month_year(first: int, second: int, year: int, separator: str, dayfirst: bool | None) -> date:
+    """A dotted date is day first; a slashed or dashed one whose day and month could be swapped
+    needs `dayfirst`, since a wrong guess would be a wrong figure."""
+    if separator == ".":
+        dayfirst = True
+    elif dayfirst is None:
+        if first <= 12 and second <= 12 and first != second:
+            raise FieldError(
+                _(
+                    "a date whose day and month are clear: add --dayfirst (dd/mm/yyyy) "
+                    "or --monthfirst (mm/dd/yyyy)"
+                )
+            )
+        dayfirst = first > 12
+    day, month = (first, second) if dayfirst else (second, first)
+    return _checked(lambda: date(year, month, day))
 
 
 def _parse_written_date(text: str, dayfirst: bool) -> date:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -136,8 +138,27 @@ def write_csv_report(out: IO[str], results: Iterable[OrderResult], rounding: str
         write((spreadsheet_safe(values[0]), *values[1:]))
 
 
-def write_csv_summary(out: IO[str], totals: Totals) -> None:
+def write_csv_summary(out: IO[str], totals: Totals, partial: bool = False) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("currency", "orders", "pending", "confirmed", "cancelled"))
+    mark = ("partial",) if partial else ()
+    writer.writerow(("currency", "orders", "pending", "confirmed", "cancelled", *mark))
+    mark = ("true",) if partial else ()
     for cur, sums in totals_object(totals).items():
-        writer.writerow((cur, sums["orders"], sums["pending"], sums["confirmed"], sums["cancelled"]))
+        writer.writerow((cur, sums["orders"], sums["pending"], sums["confirmed"], sums["cancelled"], *mark))
+
+
+def mark_partial_csv(out: IO[str]) -> None:
+    """Add a last column `partial`, true on every row, to the CSV report written in `out`.
+
+    Whether rows were left out is known only once every row is written; a complete report
+    keeps its shape, and a partial one cannot be taken for the whole by a script.
+    """
+    out.seek(0)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as marked:
+        writer = csv.writer(marked, lineterminator="\n")
+        for index, row in enumerate(csv.reader(out)):
+            writer.writerow((*row, "true" if index else "partial"))
+        marked.seek(0)
+        out.seek(0)
+        out.truncate()
+        shutil.copyfileobj(marked, out)

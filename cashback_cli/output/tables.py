@@ -56,11 +56,17 @@ def orders_table(
     return table, left_out
 
 
+class _DataConsole(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich would exit 1 here, the code for bad data; the command's edge ends with 141."""
+        raise BrokenPipeError
+
+
 def make_console(file=None) -> Console:
     """A console for data: colour only on a terminal (Rich honours NO_COLOR); wide when piped."""
-    console = Console(file=file)
+    console = _DataConsole(file=file)
     if not console.is_terminal:
-        console = Console(file=file, width=max(console.width, 132))
+        console = _DataConsole(file=file, width=max(console.width, 132))
     return console
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 
 from ..core.problems import Problem
-from ..core.records import Dispute, Order, OrderResult, Policy, SeenId
+from ..core.records import Dispute, Order, OrderResult, Policy, SeenId, Source
 from ..core.rules import RuleError, evaluate_order
 from ..core.totals import Totals
 from ..i18n import _
@@ -61,6 +61,7 @@ class Evaluation:
         policy_for: Callable[[Order], Policy],
         skip_ids: Collection[str] = (),
         stop_after: int | None = None,
+        unreadable_disputes: Mapping[str, Source] | None = None,
     ) -> None:
         self.as_of = as_of
         self.stop_after = stop_after  # problems after which reading stops: the report is off anyway
@@ -68,6 +69,9 @@ class Evaluation:
         self.policy_for = policy_for
         self.skip_ids = skip_ids
         self.problems: list[Problem] = []
+        # Orders left out because of a dispute's problem (named there): said with --skip-invalid.
+        self.left_out: list[Problem] = []
+        self.unreadable_disputes = unreadable_disputes or {}
         self.left_out_future = 0
         self.totals = Totals()
         self.repeated_ids: set[int] = set()
@@ -104,10 +108,16 @@ class Evaluation:
             return None
         digest = hash(order_id) & _HASH_BITS
         self._id_buckets[digest >> 56].append(digest)  # IdRegistry.add, inlined: once per order
+        if self.unreadable_disputes and order_id in self.unreadable_disputes:
+            self._leave_out(order, self.unreadable_disputes[order_id])
+            self._index.get(order_id)  # its readable disputes are matched, not orphans
+            return None
         disputes = self._index.get(order_id)
         policy = self.policy_for(order)
         if disputes:
-            if self._inconsistent_disputes(order, disputes, order.currency or policy.currency):
+            at_fault = self._inconsistent_disputes(order, disputes, order.currency or policy.currency)
+            if at_fault is not None:
+                self._leave_out(order, at_fault)
                 return None
         if order.ordered_at > self.as_of:
             self.left_out_future += 1
@@ -117,15 +127,36 @@ class Evaluation:
         except RuleError as error:
             file, line = (error.source.file, error.source.line) if error.source else _where(order)
             self.problems.append(Problem(file, line, error.field, error.value, error.expected))
+            if error.source is not None:
+                self._leave_out(order, error.source)
             return None
 
-    def _inconsistent_disputes(self, order: Order, disputes: tuple[Dispute, ...], currency: str) -> bool:
-        """A dispute opened before its order, or refunding another currency, is a data error."""
-        found = False
+    def _leave_out(self, order: Order, dispute_at: Source | None) -> None:
+        """Say why a readable order is left out: a problem with one of its disputes."""
+        file, line = _where(order)
+        where = f"{dispute_at.file}:{dispute_at.line}" if dispute_at else "?"
+        self.left_out.append(
+            Problem(
+                file,
+                line,
+                None,
+                None,
+                _("order {order_id} left out: its dispute at {where} has a problem").format(
+                    order_id=order.order_id, where=where
+                ),
+            )
+        )
+
+    def _inconsistent_disputes(
+        self, order: Order, disputes: tuple[Dispute, ...], currency: str
+    ) -> Source | None:
+        """A dispute opened before its order, or refunding another currency, is a data error;
+        returns where the first one is, or None when all are consistent."""
+        found: Source | None = None
         for dispute in disputes:
             file, line = _where(dispute)
+            problems = len(self.problems)
             if dispute.opened_at < order.ordered_at:
-                found = True
                 self.problems.append(
                     Problem(
                         file,
@@ -138,7 +169,6 @@ class Evaluation:
                     )
                 )
             if dispute.refund_currency and dispute.refund_currency != currency:
-                found = True
                 self.problems.append(
                     Problem(
                         file,
@@ -148,6 +178,8 @@ class Evaluation:
                         _("a refund in {currency}, the order's currency").format(currency=currency),
                     )
                 )
+            if found is None and len(self.problems) > problems:
+                found = dispute.source or Source(file, line or 0)
         return found
 
     def _flag_orphan_disputes(self) -> None:
@@ -164,25 +196,18 @@ class Evaluation:
 def duplicate_problems(
     orders: Iterable[Order | Problem], repeated: set[int]
 ) -> tuple[list[Problem], set[str]]:
-    """Name each repeated order id with its lines: the second look a run with duplicates takes."""
-    first_line: dict[str, int | None] = {}
-    problems: list[Problem] = []
-    duplicated: set[str] = set()
+    """Name every row of each repeated order id, the first one too, with the other rows' lines:
+    the second look a run with duplicates takes. All of them are left out with --skip-invalid."""
+    places: dict[str, list[tuple[str, int | None]]] = {}
     for order in orders:
-        if order.__class__ not in (Order, SeenId) or id_hash(order.order_id) not in repeated:
-            continue
-        file, line = _where(order)
-        if order.order_id in first_line:
-            duplicated.add(order.order_id)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "order_id",
-                    order.order_id,
-                    _("a unique order id (also on line {line})").format(line=first_line[order.order_id]),
-                )
-            )
-        else:
-            first_line[order.order_id] = line
+        if order.__class__ in (Order, SeenId) and id_hash(order.order_id) in repeated:
+            places.setdefault(order.order_id, []).append(_where(order))
+    problems: list[Problem] = []
+    duplicated = {order_id for order_id, found in places.items() if len(found) > 1}
+    for order_id in duplicated:
+        found = places[order_id]
+        for file, line in found:
+            others = ", ".join(str(other) for _file, other in found if (_file, other) != (file, line))
+            expected = _("a unique order id (also on line {line})").format(line=others)
+            problems.append(Problem(file, line, "order_id", order_id, expected))
     return problems, duplicated

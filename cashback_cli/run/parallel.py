@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..core.problems import Problem
-from ..core.records import Order, Policy
+from ..core.records import Order, Policy, Source
 from ..core.totals import Totals
 from ..inputs.readers import read_orders, stream_disputes
 from ..inputs.rows import LoadOptions
@@ -28,6 +28,7 @@ class MergedRun:
     as_of: date
     totals: Totals = field(default_factory=Totals)
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)
     left_out_future: int = 0
     repeated_ids: set[int] = field(default_factory=set)
     dispute_count: int = 0
@@ -59,9 +60,10 @@ def _work(index: int) -> tuple:
 
     options = replace(job.options, shard=(index, job.workers), on_read=on_read)
     problems: list[Problem] = []
-    disputes = DisputeIndex(stream_disputes(job.orders, job.dispute_files, options, problems))
+    unreadable: dict[str, Source] = {}
+    disputes = DisputeIndex(stream_disputes(job.orders, job.dispute_files, options, problems, unreadable))
     try:
-        evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids)
+        evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids, unreadable_disputes=unreadable)
         evaluation.problems.extend(problems)
         for _result in evaluation.results(read_orders(job.orders, options)):
             pass
@@ -70,6 +72,7 @@ def _work(index: int) -> tuple:
     return (
         evaluation.totals,
         evaluation.problems,
+        evaluation.left_out,
         evaluation.left_out_future,
         evaluation.repeated_ids,
         evaluation.dispute_count,
@@ -105,10 +108,11 @@ def summarize(
     finally:
         _job = _progress = None
     merged = MergedRun(as_of)
-    for totals, problems, left_out, repeated, dispute_count in shares:
+    for totals, problems, left_out, left_out_future, repeated, dispute_count in shares:
         merged.totals.merge(totals)
         merged.problems.extend(problems)
-        merged.left_out_future += left_out
+        merged.left_out.extend(left_out)
+        merged.left_out_future += left_out_future
         merged.repeated_ids |= repeated
         merged.dispute_count += dispute_count
     merged.problems = list(dict.fromkeys(merged.problems))  # file-level problems come from each worker

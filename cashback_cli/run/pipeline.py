@@ -10,8 +10,9 @@ from dataclasses import replace
 from datetime import date
 
 from ..core.problems import Problem
-from ..core.records import Order, OrderResult, Policy
-from ..inputs.readers import read_orders, stream_disputes
+from ..core.records import Order, OrderResult, Policy, Source
+from ..inputs.errors import InputError
+from ..inputs.readers import input_read_twice, read_orders, stream_disputes
 from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation, duplicate_problems
@@ -38,9 +39,13 @@ def evaluate_files(
     Without `consume` only the totals and problems are wanted, and `workers` processes may
     share the work. Order ids are checked for duplicates at the end; when there are some, the
     ids are read once more to name them, and with `skip_invalid` the run is made again without
-    them (`consume` is then called a second time and must start its output afresh).
+    them (`consume` is then called a second time and must start its output afresh). Inputs
+    that cannot be read as given (standard input twice) raise InputError.
     """
     dispute_files = tuple(dispute_files)
+    reason = input_read_twice(orders, dispute_files)
+    if reason is not None:
+        raise InputError(reason)
     if consume is None and workers > 1:
 
         def run(skip_ids: frozenset[str], known: list[Problem]) -> Evaluation | MergedRun:
@@ -50,10 +55,11 @@ def evaluate_files(
 
     else:
         dispute_problems: list[Problem] = []
-        disputes = DisputeIndex(stream_disputes(orders, dispute_files, options, dispute_problems))
+        unreadable: dict[str, Source] = {}
+        disputes = DisputeIndex(stream_disputes(orders, dispute_files, options, dispute_problems, unreadable))
 
         def run(skip_ids: frozenset[str], known: list[Problem]) -> Evaluation | MergedRun:
-            evaluation = Evaluation(disputes, as_of, policy_for, skip_ids, stop_after)
+            evaluation = Evaluation(disputes, as_of, policy_for, skip_ids, stop_after, unreadable)
             evaluation.problems.extend(dispute_problems + known)
             stream = read_orders(orders, options)
             results = evaluation.results(tap(stream) if tap else stream)
