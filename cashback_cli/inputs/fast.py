@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..core.records import Dispute, Order, Source
 from .rows import Row
-from .values import FIRST_YEAR, LAST_YEAR, PLAIN_NUMBER
+from .values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 
 _CODE = re.compile(r"[A-Z]{3}")
 _MEMO_SIZE = 10_000  # a big export repeats a few hundred dates and a handful of rates
@@ -55,7 +55,7 @@ def fast_order(row: Row, file: str) -> Order | None:
     order_id, day, amount = cells[i_id].strip(), cells[i_day], cells[i_amount]
     currency = cells[i_currency] if i_currency >= 0 else ""
     rate = cells[i_rate] if i_rate >= 0 else ""
-    if not order_id or len(order_id) > 500 or not PLAIN_NUMBER.fullmatch(amount):
+    if not order_id or len(order_id) > MAX_TEXT or not PLAIN_NUMBER.fullmatch(amount):
         return None
     if currency and not _CODE.fullmatch(currency):
         return None
@@ -95,14 +95,14 @@ def fast_dispute(row: Row, file: str) -> Dispute | None:
     )
     opened_at = _iso_day(opened)
     resolved_at = _iso_day(resolved) if resolved else None
-    if not order_id or len(order_id) > 500 or opened_at is None or (resolved and resolved_at is None):
+    if not order_id or len(order_id) > MAX_TEXT or opened_at is None or (resolved and resolved_at is None):
         return None
     if resolved_at is not None and resolved_at < opened_at:
         return None
     if refund and not PLAIN_NUMBER.fullmatch(refund):
         return None
     outcome = get("outcome").strip()
-    if len(outcome) > 500:
+    if len(outcome) > MAX_TEXT:
         return None
     return Dispute(
         order_id,

@@ -16,6 +16,7 @@ from .errors import FieldError
 
 MAX_INTEGER_DIGITS = 15
 MAX_FRACTION_DIGITS = 8
+MAX_TEXT = 500  # characters of an id, a store, a title or an outcome
 _MAX_TEXT = 64
 
 # A plain decimal, the common case: read with Decimal() at once (the fast path shares it).
@@ -237,6 +238,6 @@ def parse_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise FieldError(_("a non-empty value"))
-    if len(cleaned) > 500:
-        raise FieldError(_("at most 500 characters"))
+    if len(cleaned) > MAX_TEXT:
+        raise FieldError(_("at most {count} characters").format(count=MAX_TEXT))
     return cleaned
