@@ -265,7 +265,6 @@ def quiet_on_closed_pipe(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-
 def fail(message: str, code: int) -> typer.Exit:
     typer.echo(f"cashback: {message}", err=True)
     return typer.Exit(code)

@@ -1,4 +1,5 @@
-"""A row of cells as text, the column layout it shares with its file, and how to load them."""
+"""A row of cells as text, the column layout it shares with the rest of its file, and the
+options every reader takes."""
 
 from __future__ import annotations
 

@@ -63,7 +63,9 @@ def _work(index: int) -> tuple:
     unreadable: dict[str, Source] = {}
     disputes = DisputeIndex(stream_disputes(job.orders, job.dispute_files, options, problems, unreadable))
     try:
-        evaluation = Evaluation(disputes, job.as_of, job.policy_for, job.skip_ids, unreadable_disputes=unreadable)
+        evaluation = Evaluation(
+            disputes, job.as_of, job.policy_for, job.skip_ids, unreadable_disputes=unreadable
+        )
         evaluation.problems.extend(problems)
         for _result in evaluation.results(read_orders(job.orders, options)):
             pass
