@@ -33,8 +33,10 @@ spaces = st.sampled_from([" ", "  ", "\t", "\u00a0", " \t "])
 
 def padded(values):
     """The same values with spaces before, after or around them."""
-    return st.tuples(spaces | st.just(""), values, spaces | st.just("")).filter(lambda t: t[0] or t[2]).map(
-        "".join
+    return (
+        st.tuples(spaces | st.just(""), values, spaces | st.just(""))
+        .filter(lambda t: t[0] or t[2])
+        .map("".join)
     )
 
 
@@ -83,7 +85,9 @@ ORDER_FIELDS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
 @example(order_id="A1", ordered_at="1899-12-31", amount="100", currency="USD", rate="5")
 @example(order_id="A1", ordered_at="2200-01-01", amount="100", currency="USD", rate="5")
 def test_property_fast_order_path_equals_the_careful_one(order_id, ordered_at, amount, currency, rate):
-    row = _row(ORDER_FIELDS, dict(zip(ORDER_FIELDS, (order_id, ordered_at, amount, currency, rate), strict=True)))
+    row = _row(
+        ORDER_FIELDS, dict(zip(ORDER_FIELDS, (order_id, ordered_at, amount, currency, rate), strict=True))
+    )
     _same(list(build_order(row, "o.csv", OPTIONS)), list(careful_order(row, "o.csv", OPTIONS)))
 
 
@@ -94,17 +98,20 @@ def test_property_fast_order_path_equals_the_careful_one(order_id, ordered_at, a
         ("order_id", " " + "L" * 501),
         ("ordered_at", "1899-12-31"),
         ("ordered_at", "2200-01-01"),
-        ("ordered_at", " 2026-11-01"),
         ("amount", "0"),
         ("amount", "0.00"),
-        ("amount", " 100"),
-        ("currency", " USD"),
-        ("cashback_rate", "5 "),
         ("cashback_rate", "101"),
     ],
 )
-def test_fast_order_path_hands_edge_rows_to_the_careful_one(field, value):
-    values = {"order_id": "A1", "ordered_at": "2026-11-01", "amount": "100", "currency": "USD", "cashback_rate": "5"}
+def test_fast_order_path_hands_rows_with_a_problem_to_the_careful_one(field, value):
+    # each of these is a problem the careful path names; the fast path must not read the row
+    values = {
+        "order_id": "A1",
+        "ordered_at": "2026-11-01",
+        "amount": "100",
+        "currency": "USD",
+        "cashback_rate": "5",
+    }
     assert fast_order(_row(ORDER_FIELDS, values), "o.csv") is not None  # the clean row is its own
     values[field] = value
     assert fast_order(_row(ORDER_FIELDS, values), "o.csv") is None

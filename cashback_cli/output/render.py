@@ -131,11 +131,18 @@ def spreadsheet_safe(value: Any) -> str:
 def write_csv_report(out: IO[str], results: Iterable[OrderResult], rounding: str) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ORDER_KEYS)
-    write = writer.writerow
+    write, write_quoted = writer.writerow, _quoting_writer(out).writerow
     for result in results:
         values = order_values(result, rounding)
         # Only the order id is the user's text; every other cell is ours, dates and figures.
-        write((spreadsheet_safe(values[0]), *values[1:]))
+        order_id = spreadsheet_safe(values[0])
+        (write_quoted if "\r" in order_id else write)((order_id, *values[1:]))
+
+
+def _quoting_writer(out: IO[str]):
+    """For a row holding a lone carriage return: csv quotes only the characters of its own line
+    end ("\n" here), and an unquoted "\r" would split the row in two for every reader."""
+    return csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
 
 def write_csv_summary(out: IO[str], totals: Totals, partial: bool = False) -> None:
@@ -155,9 +162,11 @@ def mark_partial_csv(out: IO[str]) -> None:
     """
     out.seek(0)
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as marked:
-        writer = csv.writer(marked, lineterminator="\n")
+        writer, quoting = csv.writer(marked, lineterminator="\n"), _quoting_writer(marked)
         for index, row in enumerate(csv.reader(out)):
-            writer.writerow((*row, "true" if index else "partial"))
+            (quoting if any("\r" in cell for cell in row) else writer).writerow(
+                (*row, "true" if index else "partial")
+            )
         marked.seek(0)
         out.seek(0)
         out.truncate()
