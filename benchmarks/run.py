@@ -215,7 +215,7 @@ def print_linearity(results: list[dict]) -> None:
     cols = [c for c in ("tool summary", "tool csv", "duckdb") if any(c in r for r in results)]
     print("\n== Linearity: median seconds per million orders  [marginal, from the previous size]")
     print(f"  {'orders':>11}" + "".join(f"{c:>24}" for c in cols))
-    for prev, r in zip([None] + results[:-1], results):
+    for prev, r in zip([None] + results[:-1], results, strict=True):
         cells = []
         for c in cols:
             if c not in r:
