@@ -82,7 +82,8 @@ def test_every_command_is_documented_in_the_readme():
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["status"], ["dispute"], ["validate"], ["upcoming"], ["config"], ["config", "show"]]
+    "command",
+    [[], ["status"], ["dispute"], ["validate"], ["upcoming"], ["config"], ["config", "show"], ["profiles"]],
 )
 def test_every_help_shows_an_example_that_runs(command):
     from typer.testing import CliRunner

@@ -130,6 +130,30 @@ MapOpt = Annotated[
         help="Read FIELD from the column HEADER, e.g. --map amount='Total paid'.",
     ),
 ]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        metavar="NAME|FILE.toml",
+        help="Read a network's export as it is published (cashback profiles lists them), or use your own profile file.",
+    ),
+]
+RecordsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--records",
+        metavar="PATH",
+        help="Where the orders sit in a JSON document, as a dotted path (results).",
+    ),
+]
+MinorUnitsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--minor-units",
+        metavar="FIELD",
+        help="FIELD is written in minor units (cents: 1113 is 11.13). May be repeated.",
+    ),
+]
 SkipOpt = Annotated[
     bool,
     typer.Option(
@@ -217,10 +241,29 @@ def policy_book(
     return book
 
 
-def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None) -> LoadOptions:
+def load_options(
+    encoding: str,
+    dayfirst: bool | None,
+    mapping: list[str] | None,
+    profile: str | None = None,
+    records: str | None = None,
+    minor_units: list[str] | None = None,
+    currency: str | None = None,
+) -> LoadOptions:
     from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS
     from ..inputs.rows import LoadOptions
 
+    network = None
+    if profile is not None:
+        from dataclasses import replace
+
+        from ..inputs.profiles import FIELDS, load_profile
+
+        try:
+            network = load_profile(profile)
+        except InputError as error:
+            raise typer.BadParameter(str(error), param_hint="--profile") from None
+    known = FIELDS if network is not None else (*ORDER_FIELDS, *DISPUTE_FIELDS)
     field_map = {}
     for entry in mapping or ():
         field, sep, header = entry.partition("=")
@@ -228,16 +271,46 @@ def load_options(encoding: str, dayfirst: bool | None, mapping: list[str] | None
             raise typer.BadParameter(
                 _("got {value}, expected FIELD=HEADER").format(value=repr(entry)), param_hint="--map"
             )
-        if field.strip() not in (*ORDER_FIELDS, *DISPUTE_FIELDS):
+        if field.strip() not in known:
             raise typer.BadParameter(
                 _("got {value}, expected one of the fields {fields}").format(
-                    value=repr(field.strip()),
-                    fields=", ".join(dict.fromkeys((*ORDER_FIELDS, *DISPUTE_FIELDS))),
+                    value=repr(field.strip()), fields=", ".join(dict.fromkeys(known))
                 ),
                 param_hint="--map",
             )
         field_map[field.strip()] = header.strip()
-    return LoadOptions(encoding=encoding, dayfirst=dayfirst, field_map=field_map)
+    if network is not None and field_map:  # --map names the network's key for one of our fields
+        network = replace(network, fields={**network.fields, **{k: (v,) for k, v in field_map.items()}})
+        field_map = {}
+    money = ("amount", "expected_cashback", "max_cashback") if network is None else MONEY_FIELDS
+    for field in minor_units or ():
+        if field not in money:
+            raise typer.BadParameter(
+                _("got {value}, expected one of the fields {fields}").format(
+                    value=repr(field), fields=", ".join(money)
+                ),
+                param_hint="--minor-units",
+            )
+    default_currency = "USD" if currency is None else option_value(parse_currency, currency, "--currency")
+    return LoadOptions(
+        encoding=encoding,
+        dayfirst=dayfirst,
+        field_map=field_map,
+        records=records,
+        minor_units=frozenset(minor_units or ()),
+        currency=default_currency,
+        profile=network,
+    )
+
+
+MONEY_FIELDS = (
+    "amount",
+    "commission",
+    "reported_commission",
+    "finished_amount",
+    "old_amount",
+    "old_commission",
+)
 
 
 # --- problems to messages and exit codes ----------------------------------------------------

@@ -25,8 +25,11 @@ from .common import (
     HoldOpt,
     LangOpt,
     MapOpt,
+    MinorUnitsOpt,
     OutputOpt,
+    ProfileOpt,
     RateOpt,
+    RecordsOpt,
     Rounding,
     RoundingOpt,
     as_of_date,
@@ -75,6 +78,9 @@ def dispute(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    profile: ProfileOpt = None,
+    records: RecordsOpt = None,
+    minor_units: MinorUnitsOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -95,7 +101,7 @@ def dispute(
             )
         if amount is not None or refund is not None:
             raise fail(_("--amount and --refund are for a what-if without ORDER_ID"), EXIT_USAGE)
-        options = load_options(encoding, dayfirst, mapping)
+        options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
         result, steps = _explained_order(order_id, orders, disputes, options, day, book)
         inputs = [orders, *(disputes or ()), book.path or ""]
         title = _("Order {order_id}").format(order_id=order_id)
@@ -225,9 +231,9 @@ def _print(
         if format is DisputeFormat.json:
             from ..core.money import format_money
             from ..output.explanation import english
-            from ..output.render import order_object, write_json_object
+            from ..output.render import REPORTED_KEYS, order_object, write_json_object
 
-            document = order_object(result, rounding)
+            document = order_object(result, rounding, REPORTED_KEYS if result.reported is not None else ())
             document["explanation"] = steps(english)  # JSON keeps English whatever the language
             if without is not None:
                 document["without_dispute"] = format_money(without.cashback, without.currency)

@@ -23,9 +23,12 @@ from .common import (
     HoldOpt,
     LangOpt,
     MapOpt,
+    MinorUnitsOpt,
     OrdersArg,
     OutputOpt,
+    ProfileOpt,
     RateOpt,
+    RecordsOpt,
     Rounding,
     RoundingOpt,
     SkipOpt,
@@ -64,6 +67,9 @@ def status(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    profile: ProfileOpt = None,
+    records: RecordsOpt = None,
+    minor_units: MinorUnitsOpt = None,
     skip_invalid: SkipOpt = False,
     output: OutputOpt = None,
     jobs: Annotated[
@@ -89,7 +95,8 @@ def status(
     from ..output.progress import reading_progress
     from ..run.pipeline import evaluate_files
 
-    options = load_options(encoding, dayfirst, mapping)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
+    reported = options.profile.reported_keys if options.profile else ()
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
     inputs = [orders, *(disputes or ()), book.path or ""]
@@ -130,7 +137,7 @@ def status(
                 def write(results, run) -> None:
                     out.seek(0)  # a second run (duplicates skipped) starts the report afresh
                     out.truncate()
-                    _write_report(out, format, results, run, rounding.value)
+                    _write_report(out, format, results, run, rounding.value, reported)
 
                 evaluation = evaluate(write)
                 check_problems(evaluation, skip_invalid)
@@ -171,15 +178,17 @@ def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
         write_csv_summary(out, evaluation.totals, bool(partial(evaluation)))
 
 
-def _write_report(out, format: Format, results, evaluation: Evaluation, rounding: str) -> None:
+def _write_report(
+    out, format: Format, results, evaluation: Evaluation, rounding: str, reported: tuple[str, ...]
+) -> None:
     from ..output.render import write_csv_report, write_json_report
 
     if format is Format.json:
         write_json_report(
-            out, evaluation.as_of, results, evaluation.totals, rounding, lambda: partial(evaluation)
+            out, evaluation.as_of, results, evaluation.totals, rounding, lambda: partial(evaluation), reported
         )
     else:
-        write_csv_report(out, results, rounding)
+        write_csv_report(out, results, rounding, reported)
 
 
 def _print_tables(drawn, evaluation: Evaluation, output: str | None, inputs: list[str]) -> None:

@@ -21,9 +21,12 @@ from .common import (
     HoldOpt,
     LangOpt,
     MapOpt,
+    MinorUnitsOpt,
     OrdersArg,
     OutputOpt,
+    ProfileOpt,
     RateOpt,
+    RecordsOpt,
     Rounding,
     RoundingOpt,
     as_of_date,
@@ -61,6 +64,9 @@ def upcoming(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    profile: ProfileOpt = None,
+    records: RecordsOpt = None,
+    minor_units: MinorUnitsOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -76,7 +82,7 @@ def upcoming(
             _("got {value}, expected one of {choices}").format(value=repr(by), choices=", ".join(PERIODS)),
             param_hint="--by",
         )
-    options = load_options(encoding, dayfirst, mapping)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
     found = []

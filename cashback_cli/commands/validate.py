@@ -17,8 +17,11 @@ from .common import (
     EncodingOpt,
     LangOpt,
     MapOpt,
+    MinorUnitsOpt,
     OrdersArg,
+    ProfileOpt,
     RateOpt,
+    RecordsOpt,
     Rounding,
     fail,
     load_options,
@@ -36,6 +39,9 @@ def validate(
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
+    profile: ProfileOpt = None,
+    records: RecordsOpt = None,
+    minor_units: MinorUnitsOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Check the files and list every problem: file:line, field, value and what was expected.
@@ -44,7 +50,7 @@ def validate(
     """
     from ..run.pipeline import evaluate_files
 
-    options = load_options(encoding, dayfirst, mapping)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
     book = policy_book(config, None, rate, currency, Rounding.half_up, None)
     counted: list[int] = []
 

@@ -19,10 +19,27 @@ class Source(NamedTuple):
     line: int
 
 
+class Status(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class Reported(NamedTuple):
+    """What a network or a cashback service says of an order. The rules do not use it, except
+    the lock date, which rule 6 takes in place of the hold; reconcile holds it against them."""
+
+    status: Status | None = None  # the network's word mapped to ours
+    network_status: str | None = None  # the network's own word
+    cashback: Decimal | None = None  # as a cabinet shows it; in a result, the figure reported
+    commission: Decimal | None = None  # the network's commission now: the cashback is its share
+    locks_on: date | None = None  # the network's own confirmation date
+
+
 class Order(NamedTuple):
     order_id: str
     ordered_at: date
-    amount: Decimal
+    amount: Decimal | None  # None: a lead, paid a fixed commission with no order amount
     currency: str | None = None
     cashback_rate: Decimal | None = None
     expected_cashback: Decimal | None = None
@@ -31,6 +48,8 @@ class Order(NamedTuple):
     store: str | None = None
     title: str | None = None
     source: Source | None = None
+    commission: Decimal | None = None  # a network's commission on the sale: E is its share
+    reported: Reported | None = None
 
 
 class Dispute(NamedTuple):
@@ -51,12 +70,6 @@ class SeenId(NamedTuple):
     source: Source
 
 
-class Status(StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-
-
 class DisputePolicy(StrEnum):
     PROPORTIONAL = "proportional"
     CANCEL = "cancel"
@@ -71,6 +84,7 @@ class Policy(NamedTuple):
     rounding: str = "half-up"
     max_cashback: Decimal | None = None
     dispute_policy: DisputePolicy = DisputePolicy.PROPORTIONAL
+    share: Decimal = Decimal(100)  # percent of a network's commission passed on to the shopper
 
 
 class OrderResult(NamedTuple):
@@ -79,7 +93,7 @@ class OrderResult(NamedTuple):
     order_id: str | None
     ordered_at: date
     currency: str
-    amount: Decimal
+    amount: Decimal | None
     refunded: Decimal
     rate: Decimal | None
     expected_cashback: Decimal
@@ -90,3 +104,4 @@ class OrderResult(NamedTuple):
     reason: str
     store: str | None = None
     title: str | None = None
+    reported: Reported | None = None  # with the reported cashback worked out and rounded

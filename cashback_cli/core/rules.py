@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .money import EXACT, ROUNDING_MODES, quantum
 from .problems import Expected
-from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Source, Status
+from .records import Dispute, DisputePolicy, Order, OrderResult, Policy, Reported, Source, Status
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -54,7 +54,12 @@ def applied_terms(order: Order, policy: Policy) -> Terms:
 
     Most orders give only a currency and a rate: their terms are cached per policy.
     """
-    if order.expected_cashback is None and order.max_cashback is None and order.hold_days is None:
+    if (
+        order.expected_cashback is None
+        and order.max_cashback is None
+        and order.hold_days is None
+        and order.commission is None
+    ):
         return _plain_terms(policy, order.currency, order.cashback_rate)
     return _terms(order, policy)
 
@@ -66,7 +71,10 @@ def _plain_terms(policy: Policy, currency: str | None, rate: Decimal | None) -> 
 
 def _terms(order: Order, policy: Policy) -> Terms:
     rate = None
-    if order.expected_cashback is None:
+    fixed = order.expected_cashback
+    if fixed is None and order.commission is not None:
+        fixed = share_of(order.commission, policy)
+    if fixed is None:
         rate = order.cashback_rate if order.cashback_rate is not None else policy.rate
         if rate is None:
             raise RuleError("cashback_rate", "", Expected("rate_or_fixed"))
@@ -78,8 +86,13 @@ def _terms(order: Order, policy: Policy) -> Terms:
         order.hold_days if order.hold_days is not None else policy.hold_days,
         order.max_cashback if order.max_cashback is not None else policy.max_cashback,
         rate,
-        order.expected_cashback,
+        fixed,
     )
+
+
+def share_of(commission: Decimal, policy: Policy) -> Decimal:
+    """The shopper's part of a network's commission: the policy's share, 100 % unless it says."""
+    return EXACT.divide(EXACT.multiply(commission, policy.share), HUNDRED)
 
 
 def _capped_rounded(raw: Decimal, terms: Terms) -> Decimal:
@@ -111,6 +124,8 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
     """Apply rules 1–6 and 9 to one order; raises RuleError on data the rules cannot use."""
     terms = applied_terms(order, policy)
     amount = order.amount
+    if amount is None:
+        return _evaluate_lead(order, disputes, as_of, policy, terms)
     expected = expected_cashback(amount, terms)
     refunded, any_open, any_existing, last_resolved = (
         _dispute_state(disputes, as_of) if disputes else _NO_DISPUTE
@@ -125,11 +140,7 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
     if disputes or amount.quantize(terms.quantum) != amount:
         _check_minor_units(order, disputes, as_of, terms)
 
-    confirm_on: date | None = None
-    if not any_open:
-        confirm_on = hold_end(order.ordered_at, terms.hold_days)
-        if last_resolved is not None and last_resolved > confirm_on:
-            confirm_on = last_resolved
+    confirm_on = None if any_open else _confirm_on(order, terms, last_resolved)
 
     if any_existing and policy.dispute_policy is CANCEL:
         cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "dispute opened"
@@ -159,7 +170,70 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
         reason,
         order.store,
         order.title,
+        None if order.reported is None else _reported(order.reported, policy, terms),
     )
+
+
+def _confirm_on(order: Order, terms: Terms, last_resolved: date | None) -> date:
+    """Rule 6: the later of the hold's end (or the network's own lock date) and the last resolution."""
+    locks_on = order.reported.locks_on if order.reported is not None else None
+    confirm_on = locks_on if locks_on is not None else hold_end(order.ordered_at, terms.hold_days)
+    if last_resolved is not None and last_resolved > confirm_on:
+        confirm_on = last_resolved
+    return confirm_on
+
+
+def _evaluate_lead(
+    order: Order, disputes: Sequence[Dispute], as_of: date, policy: Policy, terms: Terms
+) -> OrderResult:
+    """An order with no amount, paid a fixed commission (a lead): its cashback is that figure,
+    whole, since nothing can be partly refunded; a dispute can only hold or cancel it."""
+    if terms.fixed_expected is None:
+        raise RuleError("amount", "", Expected("amount_or_fixed"))
+    expected = _capped_rounded(terms.fixed_expected, terms)
+    refunded, any_open, any_existing, last_resolved = (
+        _dispute_state(disputes, as_of) if disputes else _NO_DISPUTE
+    )
+    if refunded:
+        raise RuleError("refund_amount", f"{refunded:f}", Expected("no_refund_without_amount"))
+    confirm_on = None if any_open else _confirm_on(order, terms, last_resolved)
+    cashback = expected
+    if any_existing and policy.dispute_policy is CANCEL:
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "dispute opened"
+    elif confirm_on is None:
+        status, reason = PENDING, "dispute open"
+    elif as_of < confirm_on:
+        status, reason = PENDING, _reason("on hold until", confirm_on)
+    else:
+        status, reason = CONFIRMED, _reason("confirmed on", confirm_on)
+    return OrderResult(
+        order.order_id,
+        order.ordered_at,
+        terms.currency,
+        None,
+        refunded,
+        None,
+        expected,
+        cashback,
+        expected - cashback,
+        status,
+        confirm_on,
+        reason,
+        order.store,
+        order.title,
+        None if order.reported is None else _reported(order.reported, policy, terms),
+    )
+
+
+def _reported(reported: Reported, policy: Policy, terms: Terms) -> Reported:
+    """The reported cashback as the shopper would see it: a cabinet's figure, or the shopper's
+    share of the network's commission, rounded like every other figure."""
+    cashback = reported.cashback
+    if cashback is None and reported.commission is not None:
+        cashback = share_of(reported.commission, policy)
+    if cashback is not None:
+        cashback = cashback.quantize(terms.quantum, terms.rounding, EXACT)
+    return reported._replace(cashback=cashback)
 
 
 _NO_DISPUTE = (ZERO, False, False, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..core.money import minor_digits
 from ..core.problems import Problem
 from ..core.records import Dispute, Order, Source
 from ..i18n import _
@@ -66,6 +67,16 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
                 field_name, _("money in {currency}, the order's currency").format(currency=currency)
             )
         currency = currency or written
+    if options.minor_units:
+        amount_and_sign, expected, cap = (
+            _from_minor_units(cells, name, parsed, currency or options.currency, options)
+            for name, parsed in (
+                ("amount", amount_and_sign),
+                ("expected_cashback", expected),
+                ("max_cashback", cap),
+            )
+        )
+        amount = amount_and_sign[0] if amount_and_sign else None
     if cells.problems:
         yield from cells.problems
         return
@@ -110,3 +121,19 @@ def careful_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispu
         source=Source(file, row.line),
         refund_currency=refund[1] if refund else None,
     )
+
+
+def _from_minor_units(cells: _RowParser, field: str, parsed, currency: str, options: LoadOptions):
+    """A money cell that --minor-units says is in minor units (1113 cents is 11.13): a whole
+    number, converted exactly with the currency's digits. A decimal figure is refused, never
+    taken for either unit."""
+    if parsed is None or field not in options.minor_units:
+        return parsed
+    value, written = parsed
+    if value.as_tuple().exponent < 0:
+        cells.problem(
+            field,
+            _("a whole number of minor units (cents), as --minor-units {field} says").format(field=field),
+        )
+        return None
+    return value.scaleb(-minor_digits(currency)), written

@@ -12,7 +12,7 @@ from .headers import HeaderTable, resolve_columns
 from .rows import Layout, Row
 
 
-def _delimiter(header_line: str) -> str:
+def delimiter(header_line: str) -> str:
     """The most frequent of comma, semicolon and tab outside quotes in the header line."""
     counts = dict.fromkeys(",;\t", 0)
     quoted = False
@@ -27,7 +27,7 @@ def _delimiter(header_line: str) -> str:
 def csv_rows(file: str, lines: Iterator[str], kind: str, table: HeaderTable) -> Iterator[Row | Problem]:
     first_line = next(lines, "")
     # strict: a quote left open is an error at the end, not a field that swallows every row after it
-    reader = csv.reader(itertools.chain((first_line,), lines), delimiter=_delimiter(first_line), strict=True)
+    reader = csv.reader(itertools.chain((first_line,), lines), delimiter=delimiter(first_line), strict=True)
     start = 1
     try:
         headers = next(reader, None)

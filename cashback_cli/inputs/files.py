@@ -92,3 +92,23 @@ def encoding_problem(file: str, line: int | None, encoding: str) -> Problem:
             "Russian or Ukrainian, try --encoding cp1251"
         ).format(encoding=encoding),
     )
+
+
+def read_text(path: str, encoding: str) -> str | Problem:
+    """A whole input as text (its byte-order mark settles the encoding), or the Problem that
+    says it is not in the encoding; for exports read at once, such as a network's."""
+    with open_binary(path) as binary:
+        try:
+            data = binary.read()
+        except OSError as error:
+            raise InputError(
+                _("{file}: cannot be read ({reason})").format(file=display_name(path), reason=error.strerror)
+            ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    else:
+        codec = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else text_encoding(encoding)
+    try:
+        return data.decode(codec)
+    except UnicodeError:
+        return encoding_problem(display_name(path), None, encoding)

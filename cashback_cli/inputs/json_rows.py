@@ -25,10 +25,28 @@ _WHITESPACE = " \t\r\n"
 
 
 def json_rows(
-    file: str, text: str, kind: str, table: HeaderTable, embedded: bool = False
+    file: str,
+    text: str,
+    kind: str,
+    table: HeaderTable,
+    embedded: bool = False,
+    records: str | None = None,
 ) -> Iterator[Row | Problem]:
-    """Rows of a JSON document or JSON Lines; `embedded`: only the disputes an orders document carries."""
+    """Rows of a JSON document or JSON Lines; `embedded`: only the disputes an orders document
+    carries; `records`: the dotted path of the list of orders inside the document."""
     text = text.lstrip("\ufeff")
+    if records is not None:
+        if not embedded and kind == "orders":
+            found = decode_document(file, text)
+            if isinstance(found, Problem):
+                yield found
+                return
+            for item in records_at(file, text, found, records):
+                if isinstance(item, Problem):
+                    yield item
+                else:
+                    yield from _object_row(file, item[0], item[1], kind, table)
+        return
     if _looks_like_json_lines(text):
         if embedded:
             yield from _nested_disputes_of_lines(file, text, table)
@@ -57,6 +75,10 @@ def json_rows(
         keys = {normalize(k): k for k in document}
         if not keys.keys() & {"orders", "disputes"}:  # one record alone, or JSON Lines of one line
             if not embedded:
+                wrapped = _wrapper_problem(file, document, table)
+                if wrapped is not None:
+                    yield wrapped
+                    return
                 line = 1 + text[: len(text) - len(text.lstrip())].count("\n")
                 yield from _object_row(file, line, document, kind, table)
             return
@@ -69,6 +91,10 @@ def json_rows(
             return
         array_start = _find_array(text, keys[kind])
     elif isinstance(document, list) and not embedded:
+        hint = _list_problem(file, document, table)
+        if hint is not None:
+            yield hint
+            return
         array_start = text.index("[")
     elif embedded:
         return
@@ -122,6 +148,151 @@ def _disputes_in_order(file: str, line: int, order: Any, table: HeaderTable) -> 
         if isinstance(dispute, dict) and not any(table.get(normalize(k)) == "order_id" for k in dispute):
             dispute = {"order_id": order[order_key], **dispute}
         yield from _object_row(file, line, dispute, "disputes", table)
+
+
+def decode_document(file: str, text: str) -> Any:
+    """The JSON document, numbers exact; or the Problem that says why it is not valid JSON."""
+    try:
+        return _DECODER.decode(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as error:
+        return Problem(
+            file,
+            error.lineno,
+            None,
+            None,
+            _("valid JSON ({error}, column {column})").format(error=error.msg, column=error.colno),
+        )
+    except RecursionError:
+        return Problem(file, None, None, None, _("JSON nested at most a few hundred levels deep"))
+
+
+MISSING = object()  # no value at a path
+
+
+def value_at(document: Any, path: str) -> Any:
+    """The value at a dotted path ("data.publisherCommissions.records"), or MISSING."""
+    value = document
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return MISSING
+        value = value[key]
+    return value
+
+
+def records_at(file: str, text: str, document: Any, path: str | None) -> Iterator[tuple[int, dict] | Problem]:
+    """Each record of the list at the dotted `path` (None: the document is the list), with the
+    line it begins on. A JSON:API `data` list gives each item's `attributes` with its `id`;
+    nested objects become dotted keys."""
+    found = document if path is None else value_at(document, path)
+    if not isinstance(found, list):
+        lists = ", ".join(f"{where} ({count})" for where, count in lists_in(document)) or _("none")
+        yield Problem(
+            file,
+            None,
+            None,
+            None,
+            _("a list of records at {path}; lists found: {lists}").format(
+                path=repr(path or "the top"), lists=lists
+            ),
+        )
+        return
+    start = _find_path(text, path.split(".") if path else [])
+    for line, item in _positioned_items(text, start):
+        if isinstance(item, dict) and isinstance(item.get("attributes"), dict):
+            item = {**item["attributes"], **({"id": item["id"]} if "id" in item else {})}
+        yield line, flatten(item) if isinstance(item, dict) else item
+
+
+def flatten(item: dict) -> dict:
+    """Nested objects as dotted keys ({"saleAmount": {"amount": 5}} gives "saleAmount.amount"),
+    so --map and profiles can name a field inside one."""
+    if not any(isinstance(value, dict) for value in item.values()):
+        return item
+    flat: dict = {}
+    for key, value in item.items():
+        if isinstance(value, dict):
+            for inner, inner_value in flatten(value).items():
+                flat[f"{key}.{inner}"] = inner_value
+        else:
+            flat[key] = value
+    return flat
+
+
+def lists_in(document: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, int]]:
+    """The dotted paths of the lists of objects inside a document, with their lengths."""
+    found: list[tuple[str, int]] = []
+    if isinstance(document, dict) and depth < 8:
+        for key, value in document.items():
+            where = f"{prefix}{key}"
+            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                found.append((where, len(value)))
+            elif isinstance(value, dict):
+                found.extend(lists_in(value, where + ".", depth + 1))
+    return found
+
+
+def _wrapper_problem(file: str, document: dict, table: HeaderTable) -> Problem | None:
+    """A document wrapping its records (an API response) instead of being one: name its lists
+    and, when its shape is a known network's, the profile that reads it."""
+    if any(table.get(normalize(key)) == "order_id" for key in flatten(document)):
+        return None  # one order alone
+    lists = lists_in(document)
+    if not lists:
+        return None
+    from .profiles import profile_for_document  # only for documents we cannot read as they are
+
+    named = ", ".join(f"{where} ({count})" for where, count in lists)
+    known = profile_for_document(document)
+    if known is not None:
+        text = _("a list of orders; this looks like {what}: add --profile {name}").format(
+            what=known.description, name=known.name
+        )
+    else:
+        text = _(
+            'a list of orders at the top or under "orders"; lists found: {lists} (try --records PATH)'
+        ).format(lists=named)
+    return Problem(file, 1, None, None, text)
+
+
+def _list_problem(file: str, records: list, table: HeaderTable) -> Problem | None:
+    """A list of a known network's records that we cannot read as they are: the profile to add."""
+    first = records[0] if records else None
+    if not isinstance(first, dict):
+        return None
+    fields = {table.get(normalize(key)) for key in flatten(first)}
+    if {"order_id", "ordered_at", "amount"} <= fields:
+        return None  # our own orders, whatever else they carry
+    from .profiles import profile_for_records
+
+    known = profile_for_records(first)
+    if known is None:
+        return None
+    text = _("a list of orders; this looks like {what}: add --profile {name}").format(
+        what=known.description, name=known.name
+    )
+    return Problem(file, 1, None, None, text)
+
+
+def _find_path(text: str, keys: list[str]) -> int:
+    """Offset of the value at the path of `keys` in a valid JSON document."""
+    index = _skip_ws(text, 0)
+    for key in keys:
+        index = _find_member(text, index, key)
+    return index
+
+
+def _find_member(text: str, start: int, key: str) -> int:
+    """Offset of the value of `key` in the valid JSON object that begins at `start`."""
+    index = start + 1
+    while True:
+        index = _skip_ws(text, index)
+        name, index = json.decoder.scanstring(text, index + 1)
+        index = _skip_ws(text, index) + 1  # the colon
+        index = _skip_ws(text, index)
+        if name == key:
+            return index
+        _value, index = _DECODER.raw_decode(text, index)
+        index = _skip_ws(text, index) + 1  # the comma
 
 
 def _find_array(text: str, key: str) -> int:
@@ -187,6 +358,7 @@ def _object_row(file: str, line: int, item: Any, kind: str, table: HeaderTable) 
             file, line, None, None, _("a JSON object with the fields of one of the {kind}").format(kind=kind)
         )
         return
+    item = flatten(item)
     keys = list(item)
     columns, problems = resolve_columns(file, line, keys, kind, table)
     if problems:
@@ -196,14 +368,14 @@ def _object_row(file: str, line: int, item: Any, kind: str, table: HeaderTable) 
     for field_name, index in columns.items():
         value = item[keys[index]]
         try:
-            cells[index] = _json_text(value)
+            cells[index] = cell_text(value)
         except FieldError as error:
             yield Problem(file, line, field_name, json.dumps(value, default=str)[:80], error.expected)
             return
     yield Row(line, cells, Layout(columns))
 
 
-def _json_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A JSON scalar as the text a CSV cell would hold; numbers stay exact."""
     if value is None:
         return ""

@@ -18,7 +18,7 @@ from ..i18n import _
 from .errors import FieldError, InputError
 from .values import parse_amount, parse_currency, parse_rate
 
-KEYS = ("hold_days", "rate", "max_cashback", "currency", "dispute_policy")
+KEYS = ("hold_days", "rate", "max_cashback", "currency", "dispute_policy", "share")
 BUILT_IN = Policy()
 ENVIRONMENT = "CASHBACK_CONFIG"
 
@@ -183,10 +183,15 @@ def _dispute_policy(value: Any) -> DisputePolicy:
         raise FieldError(_('"proportional" or "cancel"')) from None
 
 
+def _share(value: Any) -> Decimal:
+    return parse_rate(_number_text(value, _('a percent from 0 to 100, such as 60 or "60%"')))
+
+
 _VALIDATORS = {
     "hold_days": _hold_days,
     "rate": _rate,
     "max_cashback": _cap,
     "currency": _currency,
     "dispute_policy": _dispute_policy,
+    "share": _share,
 }

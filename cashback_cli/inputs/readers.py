@@ -59,7 +59,7 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
             return
         try:
             if first in "[{":
-                yield from json_rows(file, "".join(rest), kind, table, embedded)
+                yield from json_rows(file, "".join(rest), kind, table, embedded, options.records)
             elif not embedded:
                 yield from csv_rows(file, rest, kind, table)
         except UnicodeError:
@@ -107,7 +107,7 @@ def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOp
 
 
 def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
-    fast = fast_order(row, file)
+    fast = None if options.minor_units else fast_order(row, file)
     if fast is not None:
         yield fast
     else:
@@ -122,8 +122,20 @@ def build_dispute(row: Row, file: str, options: LoadOptions) -> Iterator[Dispute
         yield from careful_dispute(row, file, options)
 
 
-def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem]:
+def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | SeenId]:
+    if options.profile is not None:
+        return _network_orders(path, options)
     return _records_from_rows(read_rows(path, "orders", options), display_name(path), options, build_order)
+
+
+def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | SeenId]:
+    from .network import read_network
+
+    assert options.profile is not None
+    index, count = options.shard or (0, 1)
+    for item in read_network(path, options.profile, options).orders:
+        if count == 1 or item.__class__ is Problem or hash(item.order_id) % count == index:
+            yield item
 
 
 def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> Iterator[Dispute | Problem]:
@@ -144,7 +156,16 @@ def stream_disputes(
     read to `unreadable` (with the row's place), so its order is not evaluated without it.
     A stream, so a million disputes need not be held at once.
     """
-    sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
+    if options.profile is not None:  # the network's corrections, as disputes of their orders
+        from .network import read_network
+
+        index, count = options.shard or (0, 1)
+        for dispute in read_network(orders, options.profile, options).disputes:
+            if count == 1 or hash(dispute.order_id) % count == index:
+                yield dispute
+        sources = [(path, False) for path in _distinct(dispute_files, orders)]
+    else:
+        sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
     for path, embedded in sources:
         for item in read_disputes(path, options, embedded):
             if item.__class__ is Problem:

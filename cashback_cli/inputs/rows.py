@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .profiles import Profile
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,10 @@ class LoadOptions:
     field_map: Mapping[str, str] = field(default_factory=dict)
     shard: tuple[int, int] | None = None  # (index, count): read only this share of the order ids
     on_read: Callable[[int], None] | None = None  # told how many bytes were read, for progress
+    records: str | None = None  # the dotted path of the records in a JSON document (--records)
+    minor_units: frozenset[str] = frozenset()  # fields given in the currency's minor units
+    currency: str = "USD"  # for minor units in a row that names no currency (--currency)
+    profile: Profile | None = None  # a network's export, read as it is published (--profile)
 
 
 class Layout:

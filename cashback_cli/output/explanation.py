@@ -59,12 +59,22 @@ def explain(
 
     if terms.rate is not None:
         basis = tr("cashback rate {rate}%").format(rate=format_percent(terms.rate))
+    elif order.expected_cashback is None and order.commission is not None:
+        basis = tr("{share}% of the network's commission of {commission}").format(
+            share=format_percent(policy.share), commission=money(order.commission)
+        )
     else:
         basis = tr("fixed expected cashback")
     cap = tr(" (capped at {cap})").format(cap=money(terms.cap)) if terms.cap is not None else ""
+    if order.amount is None:
+        first = tr(
+            "Order without an amount (a lead) placed on {date}, {basis}: expected cashback {expected}{cap}."
+        )
+    else:
+        first = tr("Order of {amount} placed on {date}, {basis}: expected cashback {expected}{cap}.")
     steps = [
-        tr("Order of {amount} placed on {date}, {basis}: expected cashback {expected}{cap}.").format(
-            amount=money(order.amount),
+        first.format(
+            amount=money(order.amount) if order.amount is not None else "",
             date=order.ordered_at.isoformat(),
             basis=basis,
             expected=money(result.expected_cashback),
@@ -147,6 +157,11 @@ def _confirmation_step(
 ) -> str:
     from ..core.rules import hold_end
 
+    locks_on = order.reported.locks_on if order.reported is not None else None
+    if locks_on is not None:
+        return tr("The network locks the order on {locks}: confirmation is due on {due}.").format(
+            locks=locks_on.isoformat(), due=confirm_on.isoformat()
+        )
     ends = hold_end(order.ordered_at, hold_days).isoformat()
     if counted:
         last = max(d.resolved_at for d in counted if d.resolved_at)

@@ -12,6 +12,8 @@ RULE_EXPECTATIONS = {
     "rate_or_fixed": "a cashback rate or expected cashback in the row, or --rate",
     "refunds_within_amount": "refunds adding up to at most the order amount {amount}",
     "minor_units": "at most {digits} decimal places, as {currency} has",
+    "amount_or_fixed": "an order amount, or a fixed cashback or commission for an order without one",
+    "no_refund_without_amount": "no refund: an order without an amount (a lead) cannot be partly refunded",
 }
 
 

@@ -9,7 +9,7 @@ import csv
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -33,6 +33,8 @@ ORDER_KEYS = (
     "confirm_on",
     "reason",
 )
+# What a network or a service reports of an order: keys present only when the input carries them.
+REPORTED_KEYS = ("reported_status", "network_status", "reported_cashback", "locks_on")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,7 +46,7 @@ def order_values(result: OrderResult, rounding: str = "half-up") -> tuple:
         result.order_id,
         _iso(result.ordered_at),
         result.currency,
-        f"{result.amount.quantize(step, mode, EXACT):f}",
+        None if result.amount is None else f"{result.amount.quantize(step, mode, EXACT):f}",
         f"{result.refunded.quantize(step, mode, EXACT):f}",
         None if rate is None else _percent(rate),
         f"{result.expected_cashback.quantize(step, mode, EXACT):f}",
@@ -56,8 +58,28 @@ def order_values(result: OrderResult, rounding: str = "half-up") -> tuple:
     )
 
 
-def order_object(result: OrderResult, rounding: str = "half-up") -> dict[str, Any]:
-    return dict(zip(ORDER_KEYS, order_values(result, rounding), strict=True))
+def order_object(
+    result: OrderResult, rounding: str = "half-up", reported: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The JSON order object, with the `reported` keys (of REPORTED_KEYS) the input carries."""
+    values = order_values(result, rounding)
+    if reported:
+        values += reported_values(result, reported)
+    return dict(zip((*ORDER_KEYS, *reported), values, strict=True))
+
+
+def reported_values(result: OrderResult, keys: Sequence[str]) -> tuple:
+    """What the network or service reported of the order, for the keys asked, in their order."""
+    reported = result.reported
+    if reported is None:
+        return (None,) * len(keys)
+    values = {
+        "reported_status": None if reported.status is None else reported.status.value,
+        "network_status": reported.network_status,
+        "reported_cashback": None if reported.cashback is None else f"{reported.cashback:f}",
+        "locks_on": None if reported.locks_on is None else _iso(reported.locks_on),
+    }
+    return tuple(values[key] for key in keys)
 
 
 @lru_cache(maxsize=100_000)
@@ -93,6 +115,7 @@ def write_json_report(
     totals: Totals,
     rounding: str,
     trailer: Callable[[], dict[str, Any]] | None = None,
+    reported: Sequence[str] = (),
 ) -> None:
     """One JSON document, an order per line, so millions of orders stream in constant memory.
 
@@ -101,7 +124,7 @@ def write_json_report(
     out.write(f'{{"as_of": {_dumps(as_of.isoformat())}, "orders": [')
     separator = "\n"
     for result in results:
-        out.write(separator + _dumps(order_object(result, rounding)))
+        out.write(separator + _dumps(order_object(result, rounding, reported)))
         separator = ",\n"
     out.write(f'\n], "totals": {_dumps(totals_object(totals))}')
     for key, value in (trailer() if trailer else {}).items():
@@ -128,12 +151,16 @@ def spreadsheet_safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def write_csv_report(out: IO[str], results: Iterable[OrderResult], rounding: str) -> None:
+def write_csv_report(
+    out: IO[str], results: Iterable[OrderResult], rounding: str, reported: Sequence[str] = ()
+) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ORDER_KEYS)
+    writer.writerow((*ORDER_KEYS, *reported))
     write, write_quoted = writer.writerow, _quoting_writer(out).writerow
     for result in results:
         values = order_values(result, rounding)
+        if reported:  # the network's status word is its text: guarded like the order id
+            values += tuple(spreadsheet_safe(v) for v in reported_values(result, reported))
         # Only the order id is the user's text; every other cell is ours, dates and figures.
         order_id = spreadsheet_safe(values[0])
         (write_quoted if "\r" in order_id else write)((order_id, *values[1:]))

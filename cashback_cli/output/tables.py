@@ -44,7 +44,7 @@ def orders_table(
         table.add_row(
             Text(row["order_id"]),  # Text: an id like "[b]1" is the user's, not Rich markup
             row["ordered_at"],
-            f"{row['amount']} {cur}",
+            f"{row['amount']} {cur}" if row["amount"] is not None else "—",
             row["refunded"],
             f"{row['rate']}%" if row["rate"] else _("fixed"),
             row["expected_cashback"],
@@ -98,10 +98,19 @@ def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, titl
         (_("Cashback"), "cashback"),
         (_("Cancelled cashback"), "cancelled_cashback"),
     ):
-        figures.add_row(label, f"{row[key]} {cur}")
+        figures.add_row(label, f"{row[key]} {cur}" if row[key] is not None else "—")
     figures.add_row(_("Status"), _status(result))
     figures.add_row(_("Confirm on"), row["confirm_on"] or "—")
     figures.add_row(_("Reason"), human_reason(result))
+    reported = result.reported
+    if reported is not None:  # what the network or the service says, beside the rules' figures
+        if reported.status is not None:
+            word = f" ({reported.network_status})" if reported.network_status else ""
+            figures.add_row(_("Reported status"), Text(status_word(reported.status) + word))
+        if reported.cashback is not None:
+            figures.add_row(_("Reported cashback"), f"{reported.cashback:f} {cur}")
+        if reported.locks_on is not None:
+            figures.add_row(_("Network locks on"), reported.locks_on.isoformat())
     return Panel(Group(figures, Text(""), steps_text(steps)), title=escape(title), expand=False)
 
 

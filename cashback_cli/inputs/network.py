@@ -1,0 +1,385 @@
+"""A network's export, read through its profile: records to orders, corrections to disputes.
+
+Networks publish no disputes. A refund shows as a correction: a negative row, a row marked as
+not original, a finished amount below the paid one, a full-refund flag or an amended sale.
+Each becomes a resolved dispute of its order, dated by the correction's own date where it has
+one, so the rules treat it like any other refund. Amounts in minor units are converted only
+where the profile (or --minor-units) says so: never guessed from a name or a value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
+
+from ..core.money import minor_digits, quantum
+from ..core.problems import Problem
+from ..core.records import Dispute, Order, Reported, SeenId, Source, Status
+from ..i18n import _
+from .csv_rows import delimiter
+from .errors import FieldError
+from .files import display_name, read_text
+from .json_rows import MISSING, cell_text, decode_document, records_at, value_at
+from .profiles import Profile
+from .rows import LoadOptions
+from .values import parse_amount, parse_currency, parse_date, parse_text
+
+_WAITING = (Status.PENDING, Status.CONFIRMED, Status.CANCELLED)  # an order's status, line by line
+
+
+class Line(NamedTuple):
+    """One record of the export: a sale (or a line item of one), or a correction of a sale."""
+
+    source: Source
+    order_id: str
+    ordered_at: date
+    amount: Decimal | None  # signed: a correction row may be negative
+    commission: Decimal | None  # signed, like the amount
+    currency: str | None
+    network_status: str | None
+    status: Status | None  # the network's word, as the profile maps it
+    locks_on: date | None
+    store: str | None
+    title: str | None
+    correction: bool
+    correction_date: date | None
+    refund: Decimal | None  # refunded by the sale's own fields (finished amount, flag, amendment)
+    original_commission: Decimal | None  # the commission before an amendment
+    reported_commission: Decimal | None  # the commission now, where the network says it apart
+
+
+class NetworkRead(NamedTuple):
+    orders: list[Order | Problem | SeenId]
+    disputes: list[Dispute]
+
+
+def read_network(path: str, profile: Profile, options: LoadOptions) -> NetworkRead:
+    """The orders and the disputes a network's export holds, as its profile reads it."""
+    file = display_name(path)
+    text = read_text(path, options.encoding)
+    if isinstance(text, Problem):
+        return NetworkRead([text], [])
+    lines: list[Line] = []
+    found: list[Order | Problem | SeenId] = []
+    for record in _records(file, text, profile):
+        if isinstance(record, Problem):
+            found.append(record)
+            continue
+        line, values, document_currency = record
+        parsed = _line(file, line, values, document_currency, profile, options)
+        if isinstance(parsed, Line):
+            lines.append(parsed)
+        else:
+            found.extend(parsed)
+            order_id = _Reader(file, line, values, profile, options).text("order_id")
+            if order_id:
+                found.append(SeenId(order_id, Source(file, line)))
+    orders, disputes = _orders(lines, profile)
+    return NetworkRead([*found, *orders], disputes)
+
+
+def _records(file: str, text: str, profile: Profile) -> Iterator[tuple[int, dict, Any] | Problem]:
+    """(line, record, the document's currency) for each record of the export."""
+    if profile.format == "csv":
+        yield from _csv_records(file, text)
+        return
+    document = decode_document(file, text)
+    if isinstance(document, Problem):
+        yield document
+        return
+    currency = None
+    if profile.document_currency is not None:
+        currency = value_at(document, profile.document_currency)
+    found = [path for path in profile.records if value_at(document, path) is not MISSING]
+    path = found[0] if found else (profile.records[0] if profile.records else None)
+    for item in records_at(file, text, document, path):
+        if isinstance(item, Problem):
+            yield item
+        elif not isinstance(item[1], dict):
+            yield Problem(file, item[0], None, None, _("a JSON object for each record"))
+        else:
+            yield item[0], item[1], currency
+
+
+def _csv_records(file: str, text: str) -> Iterator[tuple[int, dict, None] | Problem]:
+    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
+    first = lines.readline()
+    lines.seek(0)
+    reader = csv.reader(lines, delimiter=delimiter(first), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            yield Problem(file, 1, None, None, _("a header row naming the columns"))
+            return
+        header = [name.strip() for name in header]
+        start = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield start, dict(zip(header, cells, strict=False)), None
+            start = reader.line_num + 1
+    except csv.Error as error:
+        yield Problem(file, start, None, None, _("well-formed CSV ({error})").format(error=error))
+
+
+class _Reader:
+    """One record's values through the profile's field map, collecting every problem."""
+
+    def __init__(self, file: str, line: int, values: dict, profile: Profile, options: LoadOptions):
+        self.file, self.line, self.values, self.profile = file, line, values, profile
+        self.minor_units = profile.minor_units | options.minor_units
+        self.default_currency = options.currency  # --currency, for rounding a record that names none
+        self.dayfirst = profile.dayfirst if profile.dayfirst is not None else options.dayfirst
+        self.problems: list[Problem] = []
+
+    def raw(self, field: str) -> Any:
+        """The record's value for one of our fields: under the first of its keys that has one."""
+        for key in self.profile.fields.get(field, ()):
+            value = self.values.get(key)
+            if value is not None and value != "":
+                return value
+        return None
+
+    def text(self, field: str) -> str:
+        value = self.raw(field)
+        if isinstance(value, bool):  # a flag such as CJ's original
+            return "true" if value else "false"
+        try:
+            return cell_text(value).strip()
+        except FieldError as error:
+            self._problem(field, str(value), error.expected)
+            return ""
+
+    def get(self, field: str, parse, required: bool = False):
+        text = self.text(field)
+        if not text:
+            if required:
+                self._problem(field, "", _("a value (required)"))
+            return None
+        try:
+            return parse(text)
+        except FieldError as error:
+            self._problem(field, text, error.expected)
+            return None
+
+    def date(self, field: str, required: bool = False) -> date | None:
+        return self.get(field, lambda text: parse_date(text, self.dayfirst), required)
+
+    def money(self, field: str, currency: str | None, signed: bool = False) -> Decimal | None:
+        """An amount, converted from minor units where the profile says so, and rounded to the
+        minor unit where the profile says the network writes finer figures."""
+        text = self.text(field)
+        if not text:
+            return None
+        negative = signed and text[:1] in ("-", "−")
+        try:
+            value = parse_amount(text[1:] if negative else text)[0]
+        except FieldError as error:
+            self._problem(field, text, error.expected)
+            return None
+        if field in self.minor_units:
+            if field in self.profile.minor_units_as_numbers and isinstance(self.raw(field), str):
+                self._problem(
+                    field,
+                    text,
+                    _(
+                        "a number of minor units (cents), as the API gives {key}; text here is the "
+                        "form of an export in whole currency units, which this profile does not read"
+                    ).format(key=self._key(field)),
+                )
+                return None
+            if currency is None:
+                expected = _("a currency in the record ({key}), to read an amount in minor units")
+                self._problem(field, text, expected.format(key=self._key("currency")))
+                return None
+            if value.as_tuple().exponent < 0:
+                self._problem(
+                    field,
+                    text,
+                    _(
+                        "a whole number of minor units (cents), as the profile reads {key}; a decimal "
+                        "figure is not one: if this export gives {currency} amounts, read it with a "
+                        "profile file that leaves {field} out of minor_units"
+                    ).format(key=self._key(field), currency=currency, field=field),
+                )
+                return None
+            value = value.scaleb(-minor_digits(currency))
+        elif self.profile.round_network_amounts and field != "commission":
+            value = value.quantize(quantum(currency or self.default_currency), ROUND_HALF_UP)
+        return -value if negative else value
+
+    def _key(self, field: str) -> str:
+        """The network's key the field was read from (the first of them when none was there)."""
+        keys = self.profile.fields.get(field, (field,))
+        return next((key for key in keys if self.values.get(key) not in (None, "")), keys[0])
+
+    def _problem(self, field: str, value: str | None, expected: str) -> None:
+        self.problems.append(Problem(self.file, self.line, self._key(field), value, expected))
+
+
+def _line(
+    file: str, line: int, values: dict, document_currency: Any, profile: Profile, options: LoadOptions
+) -> Line | list[Problem]:
+    cells = _Reader(file, line, values, profile, options)
+    order_id = cells.get("order_id", parse_text, required=True)
+    ordered_at = cells.date("ordered_at", required=True)
+    currency = cells.get("currency", parse_currency)
+    if currency is None and isinstance(document_currency, str) and document_currency.strip():
+        currency = _document_currency(cells, document_currency)
+    correction = cells.text("original").casefold() in ("false", "0", "no")
+    amount = cells.money("amount", currency, signed=True)
+    commission = cells.money("commission", currency, signed=True)
+    if amount is not None and amount < 0 and not correction:
+        if profile.negative_rows:
+            correction = True
+        else:
+            cells._problem("amount", f"{amount:f}", _("an amount that is not negative"))
+    refund = None
+    correction_date = cells.date("correction_date")
+    finished = cells.money("finished_amount", currency)
+    # A finished amount below the paid one was refunded; zero only once the order has finished
+    # (an unfinished order shows 0 too), which is how a full refund shows without its flag.
+    if amount is not None and finished is not None and finished < amount:
+        if finished > 0 or correction_date is not None:
+            refund = amount - finished
+    if profile.full_refund_values and cells.text("full_refund").casefold() in profile.full_refund_values:
+        refund = amount
+    old_amount = cells.money("old_amount", currency)
+    original_commission = None
+    if old_amount is not None and amount is not None and old_amount > amount:
+        refund, amount = old_amount - amount, old_amount
+        original_commission = cells.money("old_commission", currency)
+    reported_commission = cells.money("reported_commission", currency)
+    network_status = cells.get("network_status", parse_text)
+    locks_on = cells.date("locks_on")
+    store = cells.get("store", parse_text)
+    title = cells.get("title", parse_text)
+    if cells.problems:
+        return cells.problems
+    return Line(
+        Source(file, line),
+        order_id,
+        ordered_at,
+        amount,
+        commission,
+        currency,
+        network_status,
+        None if network_status is None else profile.status_of(network_status),
+        locks_on,
+        store,
+        title,
+        correction,
+        correction_date,
+        refund,
+        original_commission,
+        reported_commission,
+    )
+
+
+def _document_currency(cells: _Reader, text: str) -> str | None:
+    try:
+        return parse_currency(text)
+    except FieldError as error:
+        cells._problem("currency", text, error.expected)
+        return None
+
+
+def _orders(lines: list[Line], profile: Profile) -> tuple[list[Order | Problem], list[Dispute]]:
+    """Sales grouped into orders (line items where the profile says so), corrections into
+    disputes of their order. Without line items a repeated order id stays a repeated order."""
+    sales: dict[str, list[list[Line]]] = {}
+    corrections: dict[str, list[Line]] = {}
+    for line in lines:
+        if line.correction:
+            corrections.setdefault(line.order_id, []).append(line)
+        elif profile.line_items and line.order_id in sales:
+            sales[line.order_id][0].append(line)
+        else:
+            sales.setdefault(line.order_id, []).append([line])
+    orders: list[Order | Problem] = []
+    disputes: list[Dispute] = []
+    for order_id, groups in sales.items():
+        fixes = corrections.pop(order_id, [])
+        for index, group in enumerate(groups):
+            order = _order(group, fixes if index == 0 else [])
+            if isinstance(order, Problem):
+                orders.append(order)
+                continue
+            orders.append(order)
+            disputes.extend(_refunds(group, fixes if index == 0 else []))
+    for order_id, fixes in corrections.items():
+        for fix in fixes:
+            orders.append(
+                Problem(
+                    fix.source.file,
+                    fix.source.line,
+                    profile.fields["order_id"][0],
+                    order_id,
+                    _("the id of a sale in this export (this row corrects a sale it does not hold)"),
+                )
+            )
+    return orders, disputes
+
+
+def _order(group: list[Line], fixes: list[Line]) -> Order | Problem:
+    first = group[0]
+    currencies = {line.currency for line in (*group, *fixes)}
+    if len(currencies) > 1:
+        shown = ", ".join(sorted(c or "—" for c in currencies))
+        return Problem(
+            first.source.file,
+            first.source.line,
+            "currency",
+            shown,
+            _("one currency for every row of order {order_id}").format(order_id=first.order_id),
+        )
+    amounts = [line.amount for line in group if line.amount]
+    commissions = [
+        line.original_commission if line.original_commission is not None else line.commission
+        for line in group
+        if line.commission is not None or line.original_commission is not None
+    ]
+    reported_commission = [
+        line.reported_commission if line.reported_commission is not None else line.commission
+        for line in (*group, *fixes)
+        if line.commission is not None or line.reported_commission is not None
+    ]
+    words = list(dict.fromkeys(line.network_status for line in group if line.network_status))
+    statuses = {line.status for line in group}
+    locks = [line.locks_on for line in group if line.locks_on is not None]
+    reported = Reported(
+        status=next((s for s in _WAITING if s in statuses), None),
+        network_status=", ".join(words) or None,
+        commission=sum(reported_commission, Decimal(0)) if reported_commission else None,
+        locks_on=max(locks) if locks else None,
+    )
+    return Order(
+        first.order_id,
+        min(line.ordered_at for line in group),
+        sum(amounts, Decimal(0)) if amounts else None,
+        first.currency,
+        None,
+        None,
+        None,
+        None,
+        next((line.store for line in group if line.store), None),
+        next((line.title for line in group if line.title), None),
+        first.source,
+        sum(commissions, Decimal(0)) if commissions else None,
+        reported,
+    )
+
+
+def _refunds(group: list[Line], fixes: list[Line]) -> Iterator[Dispute]:
+    """A resolved dispute for each refund a sale's own fields show, and for each correction."""
+    for line in group:
+        if line.refund:
+            day = line.correction_date or line.ordered_at
+            yield Dispute(line.order_id, day, day, line.refund, "refunded (network)", line.source)
+    for fix in fixes:
+        day = fix.correction_date or fix.ordered_at
+        refund = -fix.amount if fix.amount is not None and fix.amount < 0 else Decimal(0)
+        yield Dispute(fix.order_id, day, day, refund, "correction (network)", fix.source)

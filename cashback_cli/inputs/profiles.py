@@ -1,0 +1,256 @@
+"""Network profiles: how to read an affiliate network's export as it is published.
+
+A profile is data, one TOML file per network (inputs/networks/), or a file of the user's own:
+where the records sit, which of the network's keys holds which of our fields, which amounts
+are in minor units, where the currency comes from, whether rows of one order id are its line
+items, which rows are corrections, and what the network's status words mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..core.records import Status
+from ..i18n import _
+from .errors import InputError
+
+BUILT_IN = Path(__file__).parent / "networks"
+
+# Our fields a profile may map, each to a key (a dotted path inside a record, or a CSV header).
+FIELDS = (
+    "order_id",
+    "ordered_at",
+    "amount",
+    "commission",
+    "reported_commission",  # the network's commission now, when it says so apart (after refunds)
+    "currency",
+    "network_status",
+    "locks_on",
+    "store",
+    "title",
+    "original",  # false on a correction row (CJ)
+    "correction_date",  # the date of a correction row (CJ postingDate, Rakuten process_date)
+    "finished_amount",  # what was finally paid, when below the amount (AliExpress)
+    "full_refund",  # a flag whose value says the order was refunded in full (AliExpress)
+    "old_amount",  # the amount before an amendment (Awin oldSaleAmount)
+    "old_commission",  # the commission before an amendment (Awin oldCommissionAmount)
+)
+REQUIRED = ("order_id", "ordered_at")
+MONEY = ("amount", "commission", "reported_commission", "finished_amount", "old_amount", "old_commission")
+KEYS = (
+    "description",
+    "format",
+    "records",
+    "fields",
+    "minor_units",
+    "minor_units_as_numbers",
+    "document_currency",
+    "dayfirst",
+    "line_items",
+    "negative_rows",
+    "round_network_amounts",
+    "full_refund_values",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    fields: dict[str, tuple[str, ...]]  # our field -> the network's keys, the first one present wins
+    format: str = "json"  # or "csv"
+    records: tuple[str, ...] = ()  # dotted paths of the records in a JSON document: the first found
+    minor_units: frozenset[str] = frozenset()  # our money fields given in minor units (cents)
+    minor_units_as_numbers: frozenset[str] = frozenset()  # ...and given as JSON numbers, never text
+    document_currency: str | None = None  # dotted path of a currency for the whole document
+    dayfirst: bool | None = None  # how slashed dates are written
+    line_items: bool = False  # rows sharing an order id are lines of one order
+    negative_rows: bool = False  # a row with a negative amount is a refund of its order
+    round_network_amounts: bool = False  # amounts finer than the minor unit are rounded half-up
+    full_refund_values: frozenset[str] = frozenset()
+    status: dict[str, Status] = field(default_factory=dict)  # the network's word, folded -> ours
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    @property
+    def reported_keys(self) -> tuple[str, ...]:
+        """The keys of what the network reports that this profile's records carry."""
+        keys = []
+        if "network_status" in self.fields:
+            keys += ["reported_status", "network_status"]
+        if "commission" in self.fields:
+            keys.append("reported_cashback")
+        if "locks_on" in self.fields:
+            keys.append("locks_on")
+        return tuple(keys)
+
+    def status_of(self, word: str) -> Status:
+        """Declined, rejected and the like cancel; approved and the like confirm; the rest wait."""
+        return self.status.get(word.strip().casefold(), Status.PENDING)
+
+
+def built_in_names() -> list[str]:
+    return sorted(path.stem for path in BUILT_IN.glob("*.toml"))
+
+
+@cache
+def built_in(name: str) -> Profile:
+    profile, problems = parse_profile(name, (BUILT_IN / f"{name}.toml").read_text(encoding="utf-8"))
+    assert profile is not None and not problems, problems  # shipped files are tested
+    return profile
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A built-in profile by name, or a user's TOML file; InputError says what is wrong."""
+    if name_or_path in built_in_names():
+        return built_in(name_or_path)
+    path = Path(name_or_path)
+    if not name_or_path.endswith(".toml") or not path.is_file():
+        raise InputError(
+            _("no profile {name}: give a built-in one ({names}) or a profile file ending in .toml").format(
+                name=repr(name_or_path), names=", ".join(built_in_names())
+            )
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as error:
+        raise InputError(_("{file}: cannot be read ({reason})").format(file=path, reason=error)) from None
+    profile, problems = parse_profile(path.stem, text)
+    if problems:
+        raise InputError("\n".join(f"{name_or_path}: {problem}" for problem in problems))
+    assert profile is not None
+    return profile
+
+
+def parse_profile(name: str, text: str) -> tuple[Profile | None, list[str]]:
+    """The profile in a TOML text, or the problems with it, each naming the key."""
+    import tomllib
+
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return None, [_("valid TOML ({error})").format(error=error)]
+    problems: list[str] = []
+
+    def expect(key: str, kind: type, what: str) -> Any:
+        value = document.get(key)
+        if value is not None and not isinstance(value, kind):
+            problems.append(_("{key}: expected {what}").format(key=key, what=what))
+            return None
+        return value
+
+    for key in document:
+        if key not in KEYS:
+            problems.append(
+                _("{key}: unknown key; expected one of {keys}").format(key=key, keys=", ".join(KEYS))
+            )
+    fields = expect("fields", dict, _("a table of our field = the network's key")) or {}
+    for ours, theirs in fields.items():
+        if ours not in FIELDS:
+            problems.append(
+                _("fields.{key}: not a field we read; expected one of {fields}").format(
+                    key=ours, fields=", ".join(FIELDS)
+                )
+            )
+        elif not all(
+            isinstance(key, str) and key.strip() for key in ([theirs] if isinstance(theirs, str) else theirs)
+        ):
+            problems.append(
+                _("fields.{key}: expected the network's key as text, or a list of them").format(key=ours)
+            )
+    for required in REQUIRED:
+        if required not in fields:
+            problems.append(_("fields.{key}: required").format(key=required))
+    if "amount" not in fields and "commission" not in fields:
+        problems.append(_("fields: expected an amount or a commission (or both)"))
+    form = expect("format", str, '"json" or "csv"') or "json"
+    if form not in ("json", "csv"):
+        problems.append(_('format: expected "json" or "csv"'))
+    minor = expect("minor_units", list, _("a list of our money fields")) or []
+    as_numbers = expect("minor_units_as_numbers", list, _("a list of our money fields")) or []
+    for item in (*minor, *as_numbers):
+        if item not in MONEY:
+            problems.append(
+                _("minor_units: {value} is not a money field; expected some of {fields}").format(
+                    value=repr(item), fields=", ".join(MONEY)
+                )
+            )
+    status: dict[str, Status] = {}
+    table = expect("status", dict, _("a table of pending, confirmed and cancelled word lists")) or {}
+    for ours, words in table.items():
+        if ours not in {s.value for s in Status}:
+            problems.append(_("status.{key}: expected pending, confirmed or cancelled").format(key=ours))
+        elif not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            problems.append(_("status.{key}: expected a list of the network's words").format(key=ours))
+        else:
+            status.update({word.strip().casefold(): Status(ours) for word in words})
+    flags = {
+        key: expect(key, bool, _("true or false"))
+        for key in ("line_items", "negative_rows", "round_network_amounts")
+    }
+    dayfirst = expect("dayfirst", bool, _("true or false"))
+    refund_values = expect("full_refund_values", list, _("a list of words")) or []
+    records = document.get("records", [])
+    records = [records] if isinstance(records, str) else records
+    if not isinstance(records, list) or not all(isinstance(path, str) and path for path in records):
+        problems.append(_("records: expected a dotted path such as results, or a list of them"))
+    if problems:
+        return None, problems
+    return (
+        Profile(
+            name=name,
+            description=expect("description", str, _("text")) or name,
+            fields={
+                key: tuple(k.strip() for k in ([value] if isinstance(value, str) else value))
+                for key, value in fields.items()
+            },
+            format=form,
+            records=tuple(records),
+            minor_units=frozenset(minor),
+            minor_units_as_numbers=frozenset(as_numbers),
+            document_currency=expect("document_currency", str, _("a dotted path")),
+            dayfirst=dayfirst,
+            line_items=bool(flags["line_items"]),
+            negative_rows=bool(flags["negative_rows"]),
+            round_network_amounts=bool(flags["round_network_amounts"]),
+            full_refund_values=frozenset(str(v).casefold() for v in refund_values),
+            status=status,
+        ),
+        [],
+    )
+
+
+def profile_for_document(document: dict) -> Profile | None:
+    """The built-in profile whose records path this document has, with its order id key inside."""
+    from .json_rows import flatten, value_at
+
+    for name in built_in_names():
+        profile = built_in(name)
+        for path in profile.records if profile.format == "json" else ():
+            records = value_at(document, path)
+            if isinstance(records, list) and records and isinstance(records[0], dict):
+                first = records[0]
+                if isinstance(first.get("attributes"), dict):
+                    first = first["attributes"]
+                if profile.fields["order_id"][0] in flatten(first):
+                    return profile
+    return None
+
+
+def profile_for_records(record: dict) -> Profile | None:
+    """The built-in profile of a top-level list whose records have its order id and date keys."""
+    from .json_rows import flatten
+
+    keys = flatten(record)
+    for name in built_in_names():
+        profile = built_in(name)
+        if profile.format == "json" and not profile.records:
+            wanted = (profile.fields["order_id"], profile.fields["ordered_at"])
+            if all(any(key in keys for key in field) for field in wanted):
+                return profile
+    return None
