@@ -474,12 +474,22 @@ def test_stdin_holding_one_json_document_serves_orders_and_disputes(tmp_path):
         {
             "orders": [{"order_id": "A1", "ordered_at": "2026-10-01", "amount": "100", "cashback_rate": "5"}],
             "disputes": [
-                {"order_id": "A1", "opened_at": "2026-10-05", "resolved_at": "2026-10-06", "refund_amount": "100"}
+                {
+                    "order_id": "A1",
+                    "opened_at": "2026-10-05",
+                    "resolved_at": "2026-10-06",
+                    "refund_amount": "100",
+                }
             ],
         }
     ).encode()
     report = _status_json(Path("-"), "--disputes", "-", stdin=document)
-    assert report["totals"]["USD"] == {"orders": 1, "pending": "0.00", "confirmed": "0.00", "cancelled": "5.00"}
+    assert report["totals"]["USD"] == {
+        "orders": 1,
+        "pending": "0.00",
+        "confirmed": "0.00",
+        "cancelled": "5.00",
+    }
 
 
 def test_one_csv_file_given_for_orders_and_disputes_is_a_usage_error(tmp_path):
@@ -495,7 +505,9 @@ def test_one_csv_file_given_for_orders_and_disputes_is_a_usage_error(tmp_path):
 @pytest.mark.parametrize("written", ["05/11/26", "05-11-2026", "05-11-26", "5/11/26 10:00"])
 def test_two_digit_years_and_dashed_dates_follow_the_ambiguity_rule(tmp_path, written):
     """`05/11/26` was read as 2026-05-11 without a word, while `05/11/2026` was refused."""
-    path = _write(tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode())
+    path = _write(
+        tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode()
+    )
     refused = runner.invoke(app, ["status", str(path), "--as-of", AS_OF])
     assert refused.exit_code == 1 and "--dayfirst" in refused.stderr
     assert _status_json(path, "--dayfirst")["orders"][0]["ordered_at"] == "2026-11-05"
@@ -515,12 +527,16 @@ def test_two_digit_years_and_dashed_dates_follow_the_ambiguity_rule(tmp_path, wr
     ],
 )
 def test_dates_read_without_a_guess(tmp_path, written, day):
-    path = _write(tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode())
+    path = _write(
+        tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode()
+    )
     assert _status_json(path)["orders"][0]["ordered_at"] == day
 
 
 @pytest.mark.parametrize("written", ["1/2/3", "5 11", "2026 11"])
 def test_numbers_in_no_known_date_order_are_refused_not_guessed(tmp_path, written):
-    path = _write(tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode())
+    path = _write(
+        tmp_path / "o.csv", f"order_id,ordered_at,amount,cashback_rate\nA1,{written},100,5\n".encode()
+    )
     result = runner.invoke(app, ["status", str(path), "--as-of", AS_OF])
     assert result.exit_code == 1 and "o.csv:2: ordered_at" in result.stderr

@@ -36,7 +36,9 @@ def _ids(result) -> list[str]:
 
 
 def test_a_repeated_order_id_leaves_out_both_rows_and_names_both(tmp_path):
-    result = _run(tmp_path, "A1,2026-10-01,100,5\nA2,2026-10-01,100,5\nA1,2026-10-02,50,5\n", None, "-f", "json")
+    result = _run(
+        tmp_path, "A1,2026-10-01,100,5\nA2,2026-10-01,100,5\nA1,2026-10-02,50,5\n", None, "-f", "json"
+    )
     assert result.exit_code == 0
     assert _ids(result) == ["A2"]
     assert "o.csv:2: order_id: got 'A1', expected a unique order id (also on line 4)" in result.stderr
@@ -47,11 +49,16 @@ def test_a_repeated_order_id_leaves_out_both_rows_and_names_both(tmp_path):
 
 def test_an_order_with_an_unreadable_dispute_is_left_out_and_named(tmp_path):
     """It used to be kept with refunded 0.00: wrong figures presented as right."""
-    result = _run(tmp_path, "A1,2026-10-01,100,5\nA2,2026-10-01,100,5\n", "A1,2026-10-05,2026-10-06,abc\n", "-f", "json")
+    result = _run(
+        tmp_path, "A1,2026-10-01,100,5\nA2,2026-10-01,100,5\n", "A1,2026-10-05,2026-10-06,abc\n", "-f", "json"
+    )
     assert result.exit_code == 0
     assert _ids(result) == ["A2"]
     assert "d.csv:2: refund_amount: got 'abc'" in result.stderr
-    assert "o.csv:2: order A1 left out: its dispute at " in result.stderr and "d.csv:2 has a problem" in result.stderr
+    assert (
+        "o.csv:2: order A1 left out: its dispute at " in result.stderr
+        and "d.csv:2 has a problem" in result.stderr
+    )
     assert "rows left out: 2;" in result.stderr
 
 
@@ -106,6 +113,10 @@ def test_a_partial_csv_report_written_to_a_file_is_marked_too(tmp_path):
 
 def test_without_skip_invalid_an_unreadable_dispute_stops_the_report(tmp_path):
     (tmp_path / "o.csv").write_text(HEADER + "A1,2026-10-01,100,5\n")
-    (tmp_path / "d.csv").write_text("order_id,opened_at,resolved_at,refund_amount\nA1,2026-10-05,2026-10-06,abc\n")
-    result = runner.invoke(app, ["status", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "--as-of", AS_OF])
+    (tmp_path / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount\nA1,2026-10-05,2026-10-06,abc\n"
+    )
+    result = runner.invoke(
+        app, ["status", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "--as-of", AS_OF]
+    )
     assert result.exit_code == 1 and result.stdout == ""
