@@ -1107,3 +1107,35 @@ def test_a_rakuten_return_of_a_sale_not_in_the_file_is_a_data_error(tmp_path):
     result = invoke("status", path, "--profile", "rakuten-report", "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 1
     assert f"{path}:5: Order ID" in result.stderr and "RR-0000001" in result.stderr
+
+
+def test_a_profile_with_a_fixed_currency_reads_every_record_in_it(tmp_path):
+    """`fixed_currency` for an export that names its currency nowhere (SPEC: "a fixed code")."""
+    profile = write(
+        tmp_path,
+        "fixed.toml",
+        'records = "rows"\nfixed_currency = "JPY"\n[fields]\norder_id = "id"\nordered_at = "day"\n'
+        'amount = "total"\ncommission = "fee"\n',
+    )
+    export = write(
+        tmp_path, "rows.json", '{"rows": [{"id": "J1", "day": "2026-10-01", "total": 12000, "fee": 600}]}'
+    )
+    found = status(export, "--profile", str(profile))
+    # JPY has no minor digits: 12000 JPY, E = the fee 600, held 15 days from 10-01 to 10-16
+    assert (found["J1"]["currency"], found["J1"]["amount"], found["J1"]["cashback"]) == (
+        "JPY",
+        "12000",
+        "600",
+    )
+    assert found["J1"]["confirm_on"] == "2026-10-16"
+
+
+def test_a_fixed_currency_that_is_not_a_code_is_named(tmp_path):
+    profile = write(
+        tmp_path,
+        "bad.toml",
+        'fixed_currency = "dollars"\n[fields]\norder_id = "id"\nordered_at = "d"\namount = "a"\n',
+    )
+    export = write(tmp_path, "rows.json", "[]")
+    result = invoke("status", str(export), "--profile", str(profile))
+    assert result.exit_code == 2 and "fixed_currency" in plain(result.output)

@@ -229,6 +229,8 @@ def _line(
     currency = cells.get("currency", parse_currency)
     if currency is None and isinstance(document_currency, str) and document_currency.strip():
         currency = _document_currency(cells, document_currency)
+    if currency is None and profile.fixed_currency is not None:
+        currency = profile.fixed_currency.upper()
     correction = cells.text("original").casefold() in ("false", "0", "no")
     amount = cells.money("amount", currency, signed=True)
     commission = cells.money("commission", currency, signed=True)

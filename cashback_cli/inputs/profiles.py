@@ -48,6 +48,7 @@ KEYS = (
     "minor_units",
     "minor_units_as_numbers",
     "document_currency",
+    "fixed_currency",
     "dayfirst",
     "line_items",
     "negative_rows",
@@ -67,6 +68,7 @@ class Profile:
     minor_units: frozenset[str] = frozenset()  # our money fields given in minor units (cents)
     minor_units_as_numbers: frozenset[str] = frozenset()  # ...and given as JSON numbers, never text
     document_currency: str | None = None  # dotted path of a currency for the whole document
+    fixed_currency: str | None = None  # the currency of every record, when the export names none
     dayfirst: bool | None = None  # how slashed dates are written
     line_items: bool = False  # rows sharing an order id are lines of one order
     negative_rows: bool = False  # a row with a negative amount is a refund of its order
@@ -195,6 +197,9 @@ def parse_profile(name: str, text: str) -> tuple[Profile | None, list[str]]:
     }
     dayfirst = expect("dayfirst", bool, _("true or false"))
     refund_values = expect("full_refund_values", list, _("a list of words")) or []
+    fixed_currency = expect("fixed_currency", str, _("a currency code such as USD"))
+    if fixed_currency is not None and not (len(fixed_currency) == 3 and fixed_currency.isalpha()):
+        problems.append(_("fixed_currency: expected a currency code such as USD"))
     records = document.get("records", [])
     records = [records] if isinstance(records, str) else records
     if not isinstance(records, list) or not all(isinstance(path, str) and path for path in records):
@@ -214,6 +219,7 @@ def parse_profile(name: str, text: str) -> tuple[Profile | None, list[str]]:
             minor_units=frozenset(minor),
             minor_units_as_numbers=frozenset(as_numbers),
             document_currency=expect("document_currency", str, _("a dotted path")),
+            fixed_currency=fixed_currency,
             dayfirst=dayfirst,
             line_items=bool(flags["line_items"]),
             negative_rows=bool(flags["negative_rows"]),
