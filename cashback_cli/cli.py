@@ -16,6 +16,7 @@ from .commands.common import quiet_on_closed_pipe
 from .commands.config import config_app
 from .commands.dispute import dispute
 from .commands.profiles import profiles
+from .commands.reconcile import reconcile
 from .commands.status import status
 from .commands.upcoming import upcoming
 from .commands.validate import validate
@@ -31,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for command in (status, dispute, validate, upcoming, profiles):
+for command in (status, dispute, reconcile, validate, upcoming, profiles):
     app.command()(quiet_on_closed_pipe(command))
 app.add_typer(config_app, name="config")
 

@@ -26,6 +26,7 @@ class Screen(NamedTuple):
     title: str  # the window title drawn in the picture
     command: str  # run as `cashback COMMAND` from the repository root
     width: int = 110  # terminal columns
+    exit_code: int = 0  # what the command ends with (reconcile: 4 when something differs)
 
 
 # One entry per picture; a new picture is one more Screen(...).
@@ -46,6 +47,13 @@ SCREENS = [
         "what-if",
         "cashback dispute (what-if)",
         "dispute --amount 100 --refund 40 --rate 5 --as-of 2026-11-24",
+    ),
+    Screen(
+        "reconcile",
+        "cashback reconcile",
+        "reconcile examples/cabinet.csv --disputes examples/cabinet-disputes.csv --currency RUB --as-of 2026-11-24",
+        width=120,
+        exit_code=4,
     ),
     Screen(
         "upcoming",
@@ -75,7 +83,7 @@ def run_screen(screen: Screen) -> str:
     env = {**TERMINAL_ENV, "COLUMNS": str(screen.width)}
     with contextlib.chdir(ROOT):
         result = CliRunner().invoke(app, shlex.split(screen.command), env=env, catch_exceptions=False)
-    if result.exit_code != 0:
+    if result.exit_code != screen.exit_code:
         raise RuntimeError(f"cashback {screen.command} exited {result.exit_code}:\n{result.output}")
     return result.stdout
 

@@ -56,7 +56,7 @@ def messages() -> dict[str | tuple[str, str], list[str]]:
     return found
 
 
-_TRANSLATED_TABLES = {"PERIOD_TITLES", "RULE_EXPECTATIONS"}
+_TRANSLATED_TABLES = {"PERIOD_TITLES", "RULE_EXPECTATIONS", "VERDICT_NAMES"}
 
 
 def _is_gettext(func: ast.expr) -> bool:

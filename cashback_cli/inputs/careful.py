@@ -6,11 +6,19 @@ from collections.abc import Iterator
 
 from ..core.money import minor_digits
 from ..core.problems import Problem
-from ..core.records import Dispute, Order, Source
+from ..core.records import Dispute, Order, Reported, Source, Status
 from ..i18n import _
 from .errors import FieldError
 from .rows import LoadOptions, Row
-from .values import parse_amount, parse_currency, parse_date, parse_rate, parse_text, parse_whole_days
+from .values import (
+    parse_amount,
+    parse_currency,
+    parse_date,
+    parse_rate,
+    parse_reported_status,
+    parse_text,
+    parse_whole_days,
+)
 
 
 class _RowParser:
@@ -53,6 +61,8 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
     hold_days = cells.get("hold_days", parse_whole_days)
     store = cells.get("store", parse_text)
     title = cells.get("title", parse_text)
+    said = cells.get("reported_status", parse_reported_status)
+    paid = cells.get("reported_cashback", parse_amount)
     amount = amount_and_sign[0] if amount_and_sign else None
     if amount == 0:
         cells.problem("amount", _("an amount greater than 0"))
@@ -60,6 +70,7 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
         ("amount", amount_and_sign),
         ("expected_cashback", expected),
         ("max_cashback", cap),
+        ("reported_cashback", paid),
     ):
         written = parsed[1] if parsed else None
         if written and currency and written != currency:
@@ -92,6 +103,16 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
         store=store,
         title=title,
         source=Source(file, row.line),
+        reported=None if said is None and paid is None else _reported(said, paid),
+    )
+
+
+def _reported(said: tuple[Status | None, str] | None, paid) -> Reported:
+    """What the service reports of the order: its status word and the cashback it shows."""
+    return Reported(
+        status=said[0] if said else None,
+        network_status=said[1] if said else None,
+        cashback=paid[0] if paid else None,
     )
 
 

@@ -19,6 +19,8 @@ ORDER_FIELDS = (
     "hold_days",
     "store",
     "title",
+    "reported_status",
+    "reported_cashback",
 )
 DISPUTE_FIELDS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
 REQUIRED = {
@@ -27,10 +29,11 @@ REQUIRED = {
 }
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "order_id": ("order id", "order number", "order no", "номер заказа", "номер замовлення"),
+    "order_id": ("order id", "order number", "order no", "номер заказа", "номер замовлення", "номер"),
     "ordered_at": (
         "order date",
         "date",
+        "дата",
         "created_time",
         "дата заказа",
         "дата оформления",
@@ -59,6 +62,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "expected_cashback": (
         "cashback",
+        "кэшбэк",
+        "кешбэк",
+        "кэшбек",
+        "кешбек",
         "expected cashback",
         "сумма кэшбэка",
         "ожидаемый кэшбэк",
@@ -73,7 +80,22 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "resolved_at": ("dispute closed", "closed_at", "дата закрытия спора", "дата закриття спору"),
     "refund_amount": ("refund", "refunded", "сумма возврата", "сума повернення"),
     "outcome": ("result", "итог", "результат"),
+    "reported_status": (
+        "status",
+        "reported status",
+        "cashback status",
+        "статус",
+        "статус кэшбэка",
+        "статус кешбэка",
+        "статус кешбеку",
+        "статус заказа",
+        "статус замовлення",
+    ),
+    "reported_cashback": ("reported cashback", "начислено", "нараховано"),
 }
+# A bare "cashback" column is the expected cashback, unless the file has a status column: then
+# it is what the service reports beside that status, as a cashback cabinet shows it.
+BARE_CASHBACK = frozenset(("cashback", "кэшбэк", "кешбэк", "кэшбек", "кешбек"))
 
 
 def normalize(name: str) -> str:
@@ -135,6 +157,14 @@ def resolve_columns(
             )
             continue
         found[target] = index
+    if (
+        "reported_status" in found
+        and "reported_cashback" not in found
+        and "expected_cashback" in found
+        and "expected_cashback" not in table.mapped
+        and normalize(headers[found["expected_cashback"]]) in BARE_CASHBACK
+    ):
+        found["reported_cashback"] = found.pop("expected_cashback")
     names = ", ".join(repr(h) for h in headers) or _("none")
     for field_name, header in table.mapped.items():
         if field_name not in found:

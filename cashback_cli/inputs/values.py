@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from ..core.records import Status
 from ..i18n import _
 from .errors import FieldError
 
@@ -241,3 +242,69 @@ def parse_text(text: str) -> str:
     if len(cleaned) > MAX_TEXT:
         raise FieldError(_("at most {count} characters").format(count=MAX_TEXT))
     return cleaned
+
+
+# A cashback cabinet's status words, and the networks' own, to ours (folded, ё as е).
+STATUS_WORDS = {
+    Status.PENDING: (
+        "pending",
+        "expected",
+        "hold",
+        "on hold",
+        "waiting",
+        "new",
+        "processing",
+        "ожидается",
+        "ожидание",
+        "в ожидании",
+        "в обработке",
+        "обрабатывается",
+        "очікується",
+        "очікування",
+        "в очікуванні",
+        "в обробці",
+    ),
+    Status.CONFIRMED: (
+        "confirmed",
+        "approved",
+        "paid",
+        "completed",
+        "подтвержден",
+        "подтверждена",
+        "подтверждено",
+        "начислен",
+        "начислено",
+        "одобрен",
+        "одобрено",
+        "выплачен",
+        "выплачено",
+        "підтверджено",
+        "підтверджений",
+        "нараховано",
+        "виплачено",
+    ),
+    Status.CANCELLED: (
+        "cancelled",
+        "canceled",
+        "declined",
+        "rejected",
+        "reversed",
+        "отклонен",
+        "отклонено",
+        "отменен",
+        "отменено",
+        "аннулирован",
+        "відхилено",
+        "відхилений",
+        "скасовано",
+        "скасований",
+    ),
+}
+_STATUS_OF = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def parse_reported_status(text: str) -> tuple[Status | None, str]:
+    """A cabinet's status word ("подтверждён", "очікується", "declined") as ours, with the word
+    itself; a word we do not know is kept as it is (reconcile names it), never guessed."""
+    cleaned = " ".join(text.split())
+    return _STATUS_OF.get(cleaned.casefold().replace("ё", "е")), cleaned
