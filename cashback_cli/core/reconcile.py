@@ -76,8 +76,12 @@ class Reconciliation:
         return self
 
     def by_stake(self) -> list[Difference]:
-        """The differences, most money first (at stake, then over), then by order id."""
-        return sorted(self.differences, key=lambda d: (-(d.at_stake + d.over), d.result.order_id or ""))
+        """The differences per currency, most money first (at stake plus over), then by order id:
+        sums in different currencies are never compared."""
+        return sorted(
+            self.differences,
+            key=lambda d: (d.result.currency, -(d.at_stake + d.over), d.result.order_id or ""),
+        )
 
 
 def compare(result: OrderResult) -> Difference | None:

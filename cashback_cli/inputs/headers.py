@@ -139,8 +139,20 @@ def resolve_columns(
     headers = list(headers)
     found: dict[str, int] = {}
     problems = []
+    named = [table.get(normalize(header)) for header in headers]
+    # Beside a status column, a bare "cashback" column is what the service reports.
+    reported_beside_status = (
+        "reported_status" in named
+        and "reported_cashback" not in named
+        and "expected_cashback" not in table.mapped
+    )
     for index, header in enumerate(headers):
-        target = table.get(normalize(header))
+        name = normalize(header)
+        target = named[index]
+        if target is None and "%" in name:
+            target = _rate_header(name, table)
+        elif target == "expected_cashback" and reported_beside_status and name in BARE_CASHBACK:
+            target = "reported_cashback"
         if target is None:
             continue
         if target in found:
@@ -157,14 +169,6 @@ def resolve_columns(
             )
             continue
         found[target] = index
-    if (
-        "reported_status" in found
-        and "reported_cashback" not in found
-        and "expected_cashback" in found
-        and "expected_cashback" not in table.mapped
-        and normalize(headers[found["expected_cashback"]]) in BARE_CASHBACK
-    ):
-        found["reported_cashback"] = found.pop("expected_cashback")
     names = ", ".join(repr(h) for h in headers) or _("none")
     for field_name, header in table.mapped.items():
         if field_name not in found:
@@ -195,3 +199,16 @@ def resolve_columns(
                 )
             )
     return found, problems
+
+
+_RATE_WORDS = ("кэшб", "кешб", "cashback", "ставк", "процент", "відсот", "rate", "commission")
+
+
+def _rate_header(name: str, table: HeaderTable) -> str | None:
+    """A header with a percent sign is a rate: "Кэшбэк %", "Ставка, %", "% кэшбэка"."""
+    if "cashback_rate" in table.mapped:
+        return None
+    rest = " ".join(name.replace("%", " ").replace(",", " ").split())
+    if table.get(rest) in ("cashback_rate", "expected_cashback") or rest.startswith(_RATE_WORDS):
+        return "cashback_rate"
+    return None
