@@ -6,12 +6,18 @@ back; problems become messages and exit codes in commands/common.py alone.
 
 from __future__ import annotations
 
+import gettext
+import os
+import re
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from . import __version__
+from . import __version__, i18n
 from .commands.common import quiet_on_closed_pipe
 from .commands.config import config_app
 from .commands.dispute import dispute
@@ -20,6 +26,197 @@ from .commands.reconcile import reconcile
 from .commands.status import status
 from .commands.upcoming import upcoming
 from .commands.validate import validate
+from .i18n import _
+
+# --- Typer's and Click's own words in the user's language -------------------------------------
+#
+# Typer looks its words up with gettext.gettext(): gettext's default domain, in the language of
+# LANGUAGE, LC_ALL, LC_MESSAGES or LANG, read at each lookup. main() binds that domain to our
+# catalogue and sets LANGUAGE to the language of the run before anything is parsed, so these
+# come out translated; the panel titles are looked up once, when typer.rich_utils is first
+# imported (lazily, at the first help page or error). The Click that Typer carries inside it
+# (typer._click) writes its words as fixed English text, with no gettext at all: the usage
+# prefix, the help option's text and the frame of the commonest usage errors are put through our
+# catalogue by the command classes below; the rest stays English (see _STILL_ENGLISH).
+
+
+def typer_messages() -> tuple[str, ...]:
+    """Typer's own words as it looks them up, listed so that `docs/translations.py extract`
+    puts them in our catalogue (they are translated when Typer asks, not here)."""
+    return (
+        _("Arguments"),
+        _("Options"),
+        _("Commands"),
+        _("Error"),
+        _("Try [blue]'{command_path} {help_option}'[/] for help."),
+        _("[default: {}]"),
+        _("[env var: {}]"),
+        _("[required]"),
+        _("(deprecated) "),
+        _("Aborted."),
+        _("Aborted!"),
+        _("Missing command."),
+        _("No such command {name!r}."),
+        _("default: {default}"),
+        _("required"),
+        _("env var: {var}"),
+        _("(dynamic)"),
+    )
+
+
+# What stays English in every language, as fixed text in Typer's copy of Click or in Typer: what
+# the value types say inside an error's frame ("'x' is not one of 'a', 'b'.", "'x' is not a valid
+# integer.", "'x' is not a valid int range.", "x is not in the range …", "Choose from: …"), the
+# rarer parser errors ("Option '--x' requires 2 arguments."), the help of --install-completion
+# and --show-completion, and the non-Rich error format ("Error: …"), which Typer uses only
+# without Rich. Rich's highlighting of the usage line looks for "Usage: ", so a translated
+# prefix is not coloured.
+
+
+def early_language(args: Sequence[str], environ=os.environ) -> str:
+    """The language of this run before Typer parses anything: the last --lang (`--lang ru` or
+    `--lang=ru`) before a `--`, else LC_ALL, LC_MESSAGES or LANG. A --lang the parser will
+    refuse is passed over, so that refusal is worded in the environment's language."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value in i18n.LANGUAGES:
+            found = value
+    return found or i18n.language_from_environment(environ)
+
+
+def speak(code: str) -> None:
+    """Our messages, and Typer's through gettext's default domain, in `code` from now on."""
+    i18n.use_language(code)
+    os.environ["LANGUAGE"] = code  # gettext.gettext() reads the language from here first
+    gettext.bindtextdomain(i18n.DOMAIN, str(i18n.LOCALE_DIR))
+    gettext.textdomain(i18n.DOMAIN)
+
+
+class _Translated(typer.BadParameter):
+    """A usage error already worded in the user's language: shown as it is."""
+
+    def __init__(self, text: str, ctx) -> None:
+        super().__init__(text, ctx=ctx)
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _hint(error) -> str | None:
+    hint = error.param_hint
+    if hint is None and error.param is not None:
+        hint = error.param.get_error_hint(error.ctx)
+    if hint is not None and not isinstance(hint, str):
+        hint = " / ".join(repr(part) for part in hint)
+    return hint
+
+
+def translated(error: Exception) -> Exception | None:
+    """The usage error in our words, or None for one we leave as it is: the frame around it
+    ("Invalid value for …", "Missing argument …", "No such option: …") is translated; what the
+    value types say inside it (Click's fixed English) is kept."""
+    if isinstance(error, _Translated) or type(error).__name__ == "NoArgsIsHelpError":
+        return None  # NoArgsIsHelpError carries the help page, which Typer prints as it is
+    ctx = getattr(error, "ctx", None)
+    try:
+        if isinstance(error, typer.BadParameter) and hasattr(error, "param_type"):  # MissingParameter
+            hint = _hint(error)
+            param_type = error.param_type or (error.param.param_type_name if error.param else None)
+            wording = {
+                "argument": _("Missing argument {name}."),
+                "option": _("Missing option {name}."),
+                "parameter": _("Missing parameter {name}."),
+            }.get(param_type)
+            if not hint or wording is None:
+                return None
+            text = wording.format(name=hint)
+            extra = error.message
+            if error.param is not None:
+                more = error.param.type.get_missing_message(param=error.param, ctx=ctx)
+                extra = f"{extra}. {more}" if extra and more else (extra or more)
+            return _Translated(f"{text} {extra}" if extra else text, ctx)
+        if isinstance(error, typer.BadParameter):
+            hint = _hint(error)
+            if hint is None:
+                text = _("Invalid value: {message}").format(message=error.message)
+            else:
+                text = _("Invalid value for {hint}: {message}").format(hint=hint, message=error.message)
+            return _Translated(text, ctx)
+        if type(error).__name__ == "NoSuchOption" and error.message == f"No such option: {error.option_name}":
+            text = _("No such option: {name}").format(name=error.option_name)
+            if error.possibilities:
+                options = ", ".join(sorted(error.possibilities))
+                text = f"{text} " + _("(Possible options: {options})").format(options=options)
+            return _Translated(text, ctx)
+        if getattr(error, "exit_code", None) == 2 and hasattr(error, "ctx"):  # a UsageError
+            return _reworded(error.message, ctx)
+    except AttributeError:  # a Click whose errors are shaped otherwise: its own words, then
+        return None
+    return None
+
+
+def _reworded(message: str, ctx) -> Exception | None:
+    """Three more of Click's usage errors, known by the exact shape of their English text."""
+    if found := re.fullmatch(r"Got unexpected extra argument\(s\) \((.*)\)", message, re.S):
+        return _Translated(
+            _("Got unexpected extra argument(s) ({arguments})").format(arguments=found[1]), ctx
+        )
+    if found := re.fullmatch(r"Option ('[^']*') requires an argument\.", message):
+        return _Translated(_("Option {name} requires an argument.").format(name=found[1]), ctx)
+    if found := re.fullmatch(r"(.*)\. Did you mean (.+)\?", message, re.S):
+        return _Translated(f"{found[1]}. " + _("Did you mean {names}?").format(names=found[2]), ctx)
+    return None
+
+
+@contextmanager
+def _usage_errors_translated() -> Iterator[None]:
+    try:
+        yield
+    except typer.TyperException as error:
+        better = translated(error)
+        if better is None:
+            raise
+        raise better from None
+
+
+class _OurWords:
+    """What Click writes in English that our catalogue can word: the usage line's prefix, the
+    help option's text, and the frame of usage errors (in parsing and in the commands)."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage:") + " ")
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    def make_context(self, *args, **kwargs):
+        with _usage_errors_translated():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _usage_errors_translated():
+            return super().invoke(ctx)
+
+
+class LocalizedCommand(_OurWords, TyperCommand):
+    pass
+
+
+class LocalizedGroup(_OurWords, TyperGroup):
+    pass
+
 
 app = typer.Typer(
     name="cashback",
@@ -31,10 +228,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=LocalizedGroup,
 )
 for command in (status, dispute, reconcile, validate, upcoming, profiles):
-    app.command()(quiet_on_closed_pipe(command))
-app.add_typer(config_app, name="config")
+    app.command(cls=LocalizedCommand)(quiet_on_closed_pipe(command))
+for info in config_app.registered_commands:  # declared in commands/config.py with Typer's own class
+    if info.cls in (None, TyperCommand):
+        info.cls = LocalizedCommand
+app.add_typer(config_app, name="config", cls=LocalizedGroup)
 
 
 def _version(value: bool) -> None:
@@ -57,6 +258,7 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets a "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    speak(early_language(sys.argv[1:]))  # before Typer parses, and words its errors and help
     try:
         app()
     except KeyboardInterrupt:

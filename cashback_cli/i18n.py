@@ -16,6 +16,7 @@ DOMAIN = "cashback"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
 
 
 def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
@@ -30,10 +31,16 @@ def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
 
 def use_language(code: str | None) -> str:
     """Translate from now on into `code` (None: from the environment); returns the code used."""
-    global _translation
+    global _translation, _language
     code = code or language_from_environment()
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+    _language = code
     return code
+
+
+def language() -> str:
+    """The language human output is in now: numbers and dates follow it too."""
+    return _language
 
 
 def _(message: str) -> str:

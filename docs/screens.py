@@ -30,13 +30,25 @@ class Screen(NamedTuple):
 
 
 # One entry per picture; a new picture is one more Screen(...).
-# The orders table needs 128 columns: at 110 Rich crops its right edge.
+# Status is recorded as a wide terminal (120 columns), a narrow one (80) and in Russian.
 SCREENS = [
     Screen(
         "status",
         "cashback status",
         "status examples/orders.csv --disputes examples/disputes.csv --as-of 2026-11-24",
-        width=128,
+        width=120,
+    ),
+    Screen(
+        "status-80",
+        "cashback status (80 columns)",
+        "status examples/orders.csv --disputes examples/disputes.csv --as-of 2026-11-24",
+        width=80,
+    ),
+    Screen(
+        "status-ru",
+        "cashback status --lang ru",
+        "status examples/orders.csv --disputes examples/disputes.csv --as-of 2026-11-24 --lang ru",
+        width=120,
     ),
     Screen(
         "dispute",

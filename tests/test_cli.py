@@ -234,7 +234,8 @@ def test_what_if_partial_refund():
     assert document["cancelled_cashback"] == "2.00"
     assert document["without_dispute"] == "5.00"
     assert document["explanation"]
-    assert list(document) == [*ORDER_KEYS, "explanation", "without_dispute"]
+    assert list(document) == [*ORDER_KEYS, "explanation", "without_dispute", "without_dispute_confirm_on"]
+    assert document["without_dispute_confirm_on"] == "2026-12-09"  # ordered 11-24 + 15 days
     assert_no_float(document)
 
 

@@ -57,14 +57,14 @@ class Rounding(StrEnum):
 
 # --- options, declared once ----------------------------------------------------------------
 
-OrdersArg = Annotated[str, typer.Argument(help="Orders file (CSV, JSON or JSON Lines; - for stdin).")]
+OrdersArg = Annotated[str, typer.Argument(help="Orders file (CSV, JSON, JSON Lines or .xlsx; - for stdin).")]
 DisputesOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--disputes",
         "-d",
         metavar="FILE",
-        help="Disputes file (CSV, JSON or JSON Lines; - for stdin). May be repeated.",
+        help="Disputes file (CSV, JSON, JSON Lines or .xlsx; - for stdin). May be repeated.",
     ),
 ]
 AsOfOpt = Annotated[
@@ -152,6 +152,15 @@ MinorUnitsOpt = Annotated[
         "--minor-units",
         metavar="FIELD",
         help="FIELD is written in minor units (cents: 1113 is 11.13). May be repeated.",
+    ),
+]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The sheet to read in an .xlsx workbook (needs the xlsx extra: pip install 'cashback-cli[xlsx]').",
+        show_default="the first sheet",
     ),
 ]
 SkipOpt = Annotated[
@@ -249,6 +258,7 @@ def load_options(
     records: str | None = None,
     minor_units: list[str] | None = None,
     currency: str | None = None,
+    sheet: str | None = None,
 ) -> LoadOptions:
     from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS
     from ..inputs.rows import LoadOptions
@@ -300,6 +310,7 @@ def load_options(
         minor_units=frozenset(minor_units or ()),
         currency=default_currency,
         profile=network,
+        sheet=sheet,
     )
 
 

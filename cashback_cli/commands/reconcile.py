@@ -29,6 +29,7 @@ from .common import (
     RecordsOpt,
     Rounding,
     RoundingOpt,
+    SheetOpt,
     as_of_date,
     check_problems,
     fail,
@@ -60,6 +61,7 @@ def reconcile(
     profile: ProfileOpt = None,
     records: RecordsOpt = None,
     minor_units: MinorUnitsOpt = None,
+    sheet: SheetOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -75,7 +77,7 @@ def reconcile(
     from ..core.reconcile import Reconciliation
     from ..run.pipeline import evaluate_files
 
-    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
     check = Reconciliation()

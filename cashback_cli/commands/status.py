@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
+from ..core.records import Status
 from ..i18n import _
 from ..inputs.errors import InputError
 from .common import (
@@ -31,6 +33,7 @@ from .common import (
     RecordsOpt,
     Rounding,
     RoundingOpt,
+    SheetOpt,
     SkipOpt,
     as_of_date,
     check_problems,
@@ -39,10 +42,24 @@ from .common import (
     load_options,
     policy_book,
     report_sink,
+    warn,
 )
 
 if TYPE_CHECKING:
     from ..run.evaluation import Evaluation
+
+
+class Sort(StrEnum):
+    date = "date"
+    amount = "amount"
+    cashback = "cashback"
+    status = "status"
+
+
+class By(StrEnum):
+    currency = "currency"
+    store = "store"
+
 
 BIG_SUMMARY = 8 << 20  # bytes: below this, forking workers costs more than it saves
 
@@ -61,6 +78,17 @@ def status(
         Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
     ] = Format.table,
     summary: Annotated[bool, typer.Option("--summary", help="Print the totals per currency alone.")] = False,
+    status_filter: Annotated[
+        list[Status] | None,
+        typer.Option("--status", help="Only orders of this status (may be repeated); totals follow."),
+    ] = None,
+    sort: Annotated[
+        Sort | None,
+        typer.Option("--sort", help="date (oldest first), amount or cashback (largest first), or status."),
+    ] = None,
+    by: Annotated[
+        By, typer.Option("--by", help="Totals per currency, or per store and currency.")
+    ] = By.currency,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Order rows shown in a table (json and csv show all).")
     ] = 50,
@@ -70,6 +98,7 @@ def status(
     profile: ProfileOpt = None,
     records: RecordsOpt = None,
     minor_units: MinorUnitsOpt = None,
+    sheet: SheetOpt = None,
     skip_invalid: SkipOpt = False,
     output: OutputOpt = None,
     jobs: Annotated[
@@ -95,12 +124,12 @@ def status(
     from ..output.progress import reading_progress
     from ..run.pipeline import evaluate_files
 
-    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     reported = options.profile.reported_keys if options.profile else ()
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
     inputs = [orders, *(disputes or ()), book.path or ""]
-    drawn: list = []
+    view = View(frozenset(status_filter or ()), sort.value if sort else None, by is By.store)
 
     def evaluate(consume=None):
         with reading_progress(orders) as on_read:
@@ -116,28 +145,32 @@ def status(
                 stop_after=None if skip_invalid else STOP_AFTER,
             )
 
-    def draw(results, run) -> None:
-        from ..output.tables import orders_table
-
-        drawn[:] = [orders_table(results, rounding.value, limit=limit)]
-
     try:
         if format is Format.table:
-            evaluation = evaluate(None if summary else draw)
+            seen = Seen(view, limit=0 if summary else limit)
+            evaluation = evaluate(seen.consume)
             check_problems(evaluation, skip_invalid)
-            _print_tables(drawn[0] if drawn else None, evaluation, output, inputs)
+            _print_tables(seen, evaluation, output, inputs, summary, _assumed(evaluation, book))
         elif summary:
-            evaluation = evaluate()
+            seen = Seen(view, limit=0)
+            evaluation = evaluate(seen.consume if view.narrows else None)
             check_problems(evaluation, skip_invalid)
+            totals = seen.totals if view.narrows else evaluation.totals
             with report_sink(output, inputs) as out:
-                _write_summary(out, format, evaluation)
+                _write_summary(out, format, evaluation, totals)
         else:
             with report_sink(output, inputs) as out:
+                seen = Seen(view, limit=0)
 
                 def write(results, run) -> None:
                     out.seek(0)  # a second run (duplicates skipped) starts the report afresh
                     out.truncate()
-                    _write_report(out, format, results, run, rounding.value, reported)
+                    seen.reset()
+                    if view.narrows:
+                        results, totals = seen.shaped(results), seen.totals
+                    else:  # every order as it streams, with the run's own totals
+                        totals = run.totals
+                    _write_report(out, format, results, run, totals, rounding.value, reported, view)
 
                 evaluation = evaluate(write)
                 check_problems(evaluation, skip_invalid)
@@ -148,6 +181,73 @@ def status(
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
     future_warning(evaluation)
+    assumed = _assumed(evaluation, book)
+    if assumed:
+        warn(
+            _(
+                "no currency given for {count} orders in {file}: taken as {currency} (--currency to change)"
+            ).format(count=evaluation.assumed_currency, file=orders, currency=assumed)
+        )
+
+
+class View(NamedTuple):
+    """Which orders a report shows and how: --status, --sort, --by store."""
+
+    statuses: frozenset[Status]
+    sort: str | None
+    by_store: bool
+
+    @property
+    def narrows(self) -> bool:
+        """Whether the report differs from every order in file order with totals per currency."""
+        return bool(self.statuses) or self.sort is not None or self.by_store
+
+
+class Seen:
+    """The orders a report shows, gathered as they stream by: totals of those, the outlook for
+    the headline, and the first `limit` rows for a table."""
+
+    def __init__(self, view: View, limit: int) -> None:
+        self.view, self.limit = view, limit
+        self.reset()
+
+    def reset(self) -> None:
+        from ..core.timeline import Outlook
+        from ..core.totals import Totals
+
+        self.totals = Totals(per_store=self.view.by_store)
+        self.outlook = Outlook()
+        self.rows: list = []
+        self.left_out = 0
+
+    def shaped(self, results):
+        """The results the view keeps, in its order, each added to the totals on the way."""
+        from ..core.selection import chosen, ordered
+
+        picked = chosen(results, self.view.statuses)
+        if self.view.sort:
+            picked = ordered(picked, self.view.sort)
+        add = self.totals.add
+        for result in picked:
+            add(result)
+            yield result
+
+    def consume(self, results, run) -> None:
+        self.reset()
+        for result in self.shaped(results):
+            self.outlook.add(result)
+            if len(self.rows) < self.limit:
+                self.rows.append(result)
+            elif self.limit:
+                self.left_out += 1
+
+
+def _assumed(evaluation, book) -> str | None:
+    """The currency orders without one were taken in, when no option or policy file said it."""
+    if not getattr(evaluation, "assumed_currency", 0):
+        return None
+    setting = book.base["currency"]
+    return setting.value if setting.source == "built-in" else None
 
 
 def _workers(orders: str, inputs: list[str], jobs: int) -> int:
@@ -169,46 +269,67 @@ def partial(evaluation: Evaluation) -> dict[str, bool]:
     return {"partial": True} if evaluation.problems or evaluation.left_out else {}
 
 
-def _write_summary(out, format: Format, evaluation: Evaluation) -> None:
+def _write_summary(out, format: Format, evaluation: Evaluation, totals) -> None:
     from ..output.render import write_csv_summary, write_json_summary
 
     if format is Format.json:
-        write_json_summary(out, evaluation.as_of, evaluation.totals, partial(evaluation))
+        extra = {**_by_store(totals), **partial(evaluation)}
+        write_json_summary(out, evaluation.as_of, totals, extra)
     else:
-        write_csv_summary(out, evaluation.totals, bool(partial(evaluation)))
+        write_csv_summary(out, totals, bool(partial(evaluation)))
+
+
+def _by_store(totals) -> dict:
+    from ..output.render import store_totals_object
+
+    return {"by_store": store_totals_object(totals)} if totals.by_store is not None else {}
 
 
 def _write_report(
-    out, format: Format, results, evaluation: Evaluation, rounding: str, reported: tuple[str, ...]
+    out, format: Format, results, evaluation: Evaluation, totals, rounding: str, reported, view: View
 ) -> None:
     from ..output.render import write_csv_report, write_json_report
 
     if format is Format.json:
         write_json_report(
-            out, evaluation.as_of, results, evaluation.totals, rounding, lambda: partial(evaluation), reported
+            out,
+            evaluation.as_of,
+            results,
+            totals,
+            rounding,
+            lambda: {**_by_store(totals), **partial(evaluation)},
+            reported,
         )
     else:
         write_csv_report(out, results, rounding, reported)
 
 
-def _print_tables(drawn, evaluation: Evaluation, output: str | None, inputs: list[str]) -> None:
-    """The orders table (unless --summary) and the totals, once the run is known to be good."""
-    from ..output.tables import make_console, totals_table
+def _print_tables(seen: Seen, evaluation: Evaluation, output, inputs, summary: bool, assumed) -> None:
+    """The headline, the orders table (unless --summary) and the totals, once the run is good."""
+    from rich.text import Text
+
+    from ..output import formats
+    from ..output.headline import headline
+    from ..output.tables import make_console, orders_table, totals_table
 
     with report_sink(output, inputs) as out:
         console = make_console(out if output else None)
-        day = evaluation.as_of.isoformat()
-        partial_mark = _(" (partial)") if evaluation.problems else ""
-        if drawn is not None:
-            table, left_out = drawn
-            table.title = _("Orders as of {date}").format(date=day) + partial_mark
+        day = formats.day(evaluation.as_of)
+        mark = _(" (partial)") if evaluation.problems or evaluation.left_out else ""
+        if assumed:
+            mark += " " + _("({currency} assumed)").format(currency=assumed)
+        for line in headline(seen.outlook):
+            console.print(Text(line, style="bold"))
+        if not summary:
+            table = orders_table(seen.rows, console)
+            table.title = _("Orders as of {date}").format(date=day) + mark
             console.print(table)
-            if left_out:
+            if seen.left_out:
                 console.print(
                     _("… {count} more orders not shown (--limit, or --format json/csv for all)").format(
-                        count=left_out
+                        count=seen.left_out
                     )
                 )
-        totals = totals_table(evaluation.totals)
-        totals.title = _("Totals as of {date}").format(date=day) + partial_mark
+        totals = totals_table(seen.totals)
+        totals.title = _("Totals as of {date}").format(date=day) + mark
         console.print(totals)

@@ -29,6 +29,7 @@ from .common import (
     RecordsOpt,
     Rounding,
     RoundingOpt,
+    SheetOpt,
     as_of_date,
     check_problems,
     fail,
@@ -67,6 +68,7 @@ def upcoming(
     profile: ProfileOpt = None,
     records: RecordsOpt = None,
     minor_units: MinorUnitsOpt = None,
+    sheet: SheetOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -82,7 +84,7 @@ def upcoming(
             _("got {value}, expected one of {choices}").format(value=repr(by), choices=", ".join(PERIODS)),
             param_hint="--by",
         )
-    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
     found = []
@@ -157,44 +159,49 @@ def _draw(file, day, by, line) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..core.money import format_money
+    from ..output import formats
     from ..output.tables import make_console
 
     console = make_console(file)
+    bar_width = max(8, min(BAR_WIDTH, console.width - 60))  # the bar gives way on a narrow terminal
     currencies = sorted({p.currency for p in line.periods} | set(line.waiting_on_dispute))
     if not currencies:
-        console.print(_("No pending cashback as of {date}.").format(date=day.isoformat()))
+        console.print(_("No pending cashback as of {date}.").format(date=formats.day(day)))
     for cur in currencies:
         rows = [p for p in line.periods if p.currency == cur]
         waiting = line.waiting_on_dispute.get(cur)
         largest = max([p.cashback for p in rows] + ([waiting.cashback] if waiting else []))
         table = Table(
-            title=_(PERIOD_TITLES[by]).format(currency=cur, date=day.isoformat()),
+            title=_(PERIOD_TITLES[by]).format(currency=cur, date=formats.day(day)),
             title_justify="left",
             header_style="bold",
         )
-        table.add_column(_("Due"))
+        table.add_column(_("Due"), no_wrap=True)
         table.add_column(_("Orders"), justify="right")
-        table.add_column(_("Cashback"), justify="right")
-        table.add_column("", min_width=BAR_WIDTH)
+        table.add_column(_("Cashback"), justify="right", no_wrap=True)
+        table.add_column("", min_width=bar_width, max_width=bar_width)
         for p in rows:
-            label = p.start.isoformat() if by == "day" else f"{p.start.isoformat()} – {p.end.isoformat()}"
+            start, end = formats.day(p.start), formats.day(p.end)
+            label = start if by == "day" else f"{start} – {end}"
             table.add_row(
-                label, str(p.orders), format_money(p.cashback, cur), _bar(p.cashback, largest, "green")
+                label,
+                str(p.orders),
+                formats.number(p.cashback, cur),
+                _bar(p.cashback, largest, "green", bar_width),
             )
         if waiting:
             table.add_row(
                 Text(_("waiting on a dispute"), style="yellow"),
                 str(waiting.orders),
-                format_money(waiting.cashback, cur),
-                _bar(waiting.cashback, largest, "yellow"),
+                formats.number(waiting.cashback, cur),
+                _bar(waiting.cashback, largest, "yellow", bar_width),
             )
         console.print(table)
 
 
-def _bar(value, largest, style: str):
+def _bar(value, largest, style: str, width: int = BAR_WIDTH):
     """A bar as long as `value` is against the largest one; any cashback gets at least a cell."""
     from rich.text import Text
 
-    cells = round(BAR_WIDTH * value / largest) if largest else 0
+    cells = round(width * value / largest) if largest else 0
     return Text("█" * (cells or (1 if value else 0)), style=style)

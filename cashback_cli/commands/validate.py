@@ -23,6 +23,7 @@ from .common import (
     RateOpt,
     RecordsOpt,
     Rounding,
+    SheetOpt,
     fail,
     load_options,
     policy_book,
@@ -42,6 +43,7 @@ def validate(
     profile: ProfileOpt = None,
     records: RecordsOpt = None,
     minor_units: MinorUnitsOpt = None,
+    sheet: SheetOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Check the files and list every problem: file:line, field, value and what was expected.
@@ -50,7 +52,7 @@ def validate(
     """
     from ..run.pipeline import evaluate_files
 
-    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency)
+    options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, None, rate, currency, Rounding.half_up, None)
     counted: list[int] = []
 

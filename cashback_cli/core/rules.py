@@ -148,12 +148,7 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
         cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "refunded in full"
     else:
         cashback = kept_cashback(amount, refunded, expected, terms) if refunded else expected
-        if confirm_on is None:
-            status, reason = PENDING, "dispute open"
-        elif as_of < confirm_on:
-            status, reason = PENDING, _reason("on hold until", confirm_on)
-        else:
-            status, reason = CONFIRMED, _reason("confirmed on", confirm_on)
+        status, reason = _timing(confirm_on, as_of)
 
     return OrderResult(
         order.order_id,
@@ -172,6 +167,15 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
         order.title,
         None if order.reported is None else _reported(order.reported, policy, terms),
     )
+
+
+def _timing(confirm_on: date | None, as_of: date) -> tuple[Status, str]:
+    """Rule 6 for an order that is not cancelled: frozen by a dispute, on hold, or confirmed."""
+    if confirm_on is None:
+        return PENDING, "dispute open"
+    if as_of < confirm_on:
+        return PENDING, _reason("on hold until", confirm_on)
+    return CONFIRMED, _reason("confirmed on", confirm_on)
 
 
 def _confirm_on(order: Order, terms: Terms, last_resolved: date | None) -> date:
@@ -200,12 +204,8 @@ def _evaluate_lead(
     cashback = expected
     if any_existing and policy.dispute_policy is CANCEL:
         cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "dispute opened"
-    elif confirm_on is None:
-        status, reason = PENDING, "dispute open"
-    elif as_of < confirm_on:
-        status, reason = PENDING, _reason("on hold until", confirm_on)
     else:
-        status, reason = CONFIRMED, _reason("confirmed on", confirm_on)
+        status, reason = _timing(confirm_on, as_of)
     return OrderResult(
         order.order_id,
         order.ordered_at,

@@ -62,3 +62,30 @@ def timeline(results: Iterable[OrderResult], by: str) -> Timeline:
         Period(start, end, cur, count, total) for (start, end, cur), (count, total) in sorted(sums.items())
     ]
     return Timeline(periods, {cur: Waiting(*slot) for cur, slot in sorted(waiting.items())})
+
+
+class Outlook:
+    """What a shopper asks first, per currency: how much is pending and when it is due, what
+    waits on a dispute (and which orders), what is confirmed and what refunds took."""
+
+    def __init__(self) -> None:
+        self.due: dict[str, dict[date, Decimal]] = {}
+        self.waiting: dict[str, list[tuple[str | None, Decimal]]] = {}
+        self.confirmed: dict[str, Decimal] = {}
+        self.lost: dict[str, Decimal] = {}
+
+    def add(self, result: OrderResult) -> None:
+        cur = result.currency
+        if result.status is Status.PENDING:
+            if result.confirm_on is None:
+                self.waiting.setdefault(cur, []).append((result.order_id, result.cashback))
+            else:
+                days = self.due.setdefault(cur, {})
+                days[result.confirm_on] = days.get(result.confirm_on, Decimal(0)) + result.cashback
+        elif result.status is Status.CONFIRMED:
+            self.confirmed[cur] = self.confirmed.get(cur, Decimal(0)) + result.cashback
+        if result.cancelled_cashback:
+            self.lost[cur] = self.lost.get(cur, Decimal(0)) + result.cancelled_cashback
+
+    def currencies(self) -> list[str]:
+        return sorted({*self.due, *self.waiting, *self.confirmed, *self.lost})

@@ -21,14 +21,18 @@ class CurrencyTotals:
 
 
 class Totals:
-    """Per-currency sums of the rounded per-order figures (SPEC.md, rule 7)."""
+    """Per-currency sums of the rounded per-order figures (SPEC.md, rule 7); per store and
+    currency too, when asked (`--by store`)."""
 
-    __slots__ = ("by_currency",)
+    __slots__ = ("by_currency", "by_store")
 
-    def __init__(self) -> None:
+    def __init__(self, per_store: bool = False) -> None:
         self.by_currency: dict[str, CurrencyTotals] = {}
+        self.by_store: dict[tuple[str, str], CurrencyTotals] | None = {} if per_store else None
 
     def add(self, result: OrderResult) -> None:
+        if self.by_store is not None:
+            _add(self.by_store.setdefault((result.store or "", result.currency), CurrencyTotals()), result)
         sums = self.by_currency.get(result.currency)
         if sums is None:
             sums = self.by_currency[result.currency] = CurrencyTotals()
@@ -52,3 +56,12 @@ class Totals:
 
 
 _PENDING, _CONFIRMED = Status.PENDING, Status.CONFIRMED
+
+
+def _add(sums: CurrencyTotals, result: OrderResult) -> None:
+    sums.orders += 1
+    if result.status is _PENDING:
+        sums.pending += result.cashback
+    elif result.status is _CONFIRMED:
+        sums.confirmed += result.cashback
+    sums.cancelled += result.cancelled_cashback

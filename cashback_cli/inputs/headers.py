@@ -183,22 +183,31 @@ def resolve_columns(
                     ).format(header=repr(header), field=field_name, names=names),
                 )
             )
+    used = set(found.values())
+    unused = [header for index, header in enumerate(headers) if index not in used and header.strip()]
     for required in REQUIRED[kind]:
         if required not in found and required not in table.mapped:
-            accepted = ", ".join(SYNONYMS.get(required, ()))
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    required,
-                    None,
-                    _(
-                        "a column for {field} (also accepted: {accepted}; or use --map "
-                        "{field}=HEADER); columns found: {names}"
-                    ).format(field=required, accepted=accepted, names=names),
-                )
-            )
+            problems.append(Problem(file, line, required, None, _missing_column(required, unused)))
     return found, problems
+
+
+_SHOWN_UNUSED = 8
+
+
+def _missing_column(field: str, unused: list[str]) -> str:
+    """What was expected, the columns nobody read, and the --map that would read the first."""
+    accepted = ", ".join(SYNONYMS.get(field, ()))
+    if not unused:
+        return _("a column for {field} (also accepted: {accepted}); every column of the file is used").format(
+            field=field, accepted=accepted
+        )
+    shown = ", ".join(repr(h) for h in unused[:_SHOWN_UNUSED]) + (" …" if len(unused) > _SHOWN_UNUSED else "")
+    header = unused[0]
+    quoted = f"'{header}'" if any(c in header for c in " ,;%'\"()") else header
+    return _(
+        "a column for {field} (also accepted: {accepted}); columns not used: {unused}; "
+        "if one of them holds it, say so: --map {field}={example}"
+    ).format(field=field, accepted=accepted, unused=shown, example=quoted)
 
 
 _RATE_WORDS = ("кэшб", "кешб", "cashback", "ставк", "процент", "відсот", "rate", "commission")

@@ -297,16 +297,7 @@ def _find_member(text: str, start: int, key: str) -> int:
 
 def _find_array(text: str, key: str) -> int:
     """Offset of the list under `key` in a valid top-level JSON object."""
-    index = text.index("{") + 1
-    while True:
-        index = _skip_ws(text, index)
-        name, index = json.decoder.scanstring(text, index + 1)
-        index = _skip_ws(text, index) + 1  # the colon
-        index = _skip_ws(text, index)
-        if name == key:
-            return index
-        _value, index = _DECODER.raw_decode(text, index)
-        index = _skip_ws(text, index) + 1  # the comma
+    return _find_member(text, text.index("{"), key)
 
 
 def _positioned_items(text: str, start: int) -> Iterator[tuple[int, Any]]:

@@ -22,6 +22,7 @@ from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_js
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .json_rows import json_rows
 from .rows import LoadOptions, Row
+from .xlsx import is_old_excel, is_workbook_container, old_excel_problem, xlsx_rows
 
 FIELDS = {"orders": ORDER_FIELDS, "disputes": DISPUTE_FIELDS}
 
@@ -32,7 +33,8 @@ def _first_char(text_head: str) -> str:
 
 
 def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False) -> Iterator[Row | Problem]:
-    """Rows of one kind ("orders" or "disputes") from a CSV, JSON or JSON Lines file.
+    """Rows of one kind ("orders" or "disputes") from a CSV, JSON or JSON Lines file, or from
+    a sheet of an .xlsx workbook.
 
     `embedded` reads only the "disputes" list that a JSON orders document may carry.
     """
@@ -40,6 +42,17 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
     encoding = text_encoding(options.encoding)
     binary = open_binary(path)
     try:
+        magic = binary.read(8)
+        binary.seek(0)
+        if is_workbook_container(magic) or is_old_excel(magic):  # by its bytes, before any decoding
+            if embedded:
+                return
+            if is_old_excel(magic):
+                yield old_excel_problem(file)
+                return
+            table = lookup_table(FIELDS[kind], options.field_map)
+            yield from xlsx_rows(file, binary, kind, table, options.sheet, options.on_read)
+            return
         encoding = bom_encoding(binary) or encoding
         stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
         try:
@@ -132,10 +145,35 @@ def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem
     from .network import read_network
 
     assert options.profile is not None
+    refused = _workbook_for_profile(path)
+    if refused is not None:
+        yield refused
+        return
     index, count = options.shard or (0, 1)
     for item in read_network(path, options.profile, options).orders:
         if count == 1 or item.__class__ is Problem or hash(item.order_id) % count == index:
             yield item
+
+
+def _workbook_for_profile(path: str) -> Problem | None:
+    """A network's export is read as text: a spreadsheet given with --profile is told so, and
+    never that its encoding is wrong."""
+    if path != STDIN and not os.path.isfile(path):
+        return None  # a missing file, or a pipe whose bytes must not be read twice
+    with open_binary(path) as binary:
+        magic = binary.read(8)
+    if not (is_workbook_container(magic) or is_old_excel(magic)):
+        return None
+    return Problem(
+        display_name(path),
+        None,
+        None,
+        None,
+        _(
+            "a network's export as it is published (CSV or JSON); this is a spreadsheet, which "
+            "--profile does not read: save the sheet as CSV, or leave out --profile"
+        ),
+    )
 
 
 def read_disputes(path: str, options: LoadOptions, embedded: bool = False) -> Iterator[Dispute | Problem]:
@@ -160,9 +198,10 @@ def stream_disputes(
         from .network import read_network
 
         index, count = options.shard or (0, 1)
-        for dispute in read_network(orders, options.profile, options).disputes:
-            if count == 1 or hash(dispute.order_id) % count == index:
-                yield dispute
+        if _workbook_for_profile(orders) is None:  # a spreadsheet's Problem comes with its orders
+            for dispute in read_network(orders, options.profile, options).disputes:
+                if count == 1 or hash(dispute.order_id) % count == index:
+                    yield dispute
         sources = [(path, False) for path in _distinct(dispute_files, orders)]
     else:
         sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]

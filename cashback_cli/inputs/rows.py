@@ -22,6 +22,7 @@ class LoadOptions:
     minor_units: frozenset[str] = frozenset()  # fields given in the currency's minor units
     currency: str = "USD"  # for minor units in a row that names no currency (--currency)
     profile: Profile | None = None  # a network's export, read as it is published (--profile)
+    sheet: str | None = None  # the sheet of an .xlsx workbook to read (--sheet); None: the first
 
 
 class Layout:

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from ..core.money import format_money, format_percent
 from ..core.records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
 from ..i18n import _
+from . import formats
 
 Translate = Callable[[str], str]
+
+
+def _day(value: date, tr: Translate) -> str:
+    """A date as JSON writes it (ISO) in English explanations, as the reader writes it in a table."""
+    return value.isoformat() if tr is english else formats.day(value)
+
+
+def _percent(rate, tr: Translate) -> str:
+    return format_percent(rate) if tr is english else formats.percent(rate).removesuffix("%")
 
 
 def english(text: str) -> str:
@@ -35,7 +46,7 @@ def human_reason(result: OrderResult, tr: Translate = _) -> str:
         return tr("dispute opened") if result.reason == "dispute opened" else tr("refunded in full")
     if result.confirm_on is None:
         return tr("dispute open")
-    day = result.confirm_on.isoformat()
+    day = _day(result.confirm_on, tr)
     if result.status is Status.PENDING:
         return tr("on hold until {date}").format(date=day)
     return tr("confirmed on {date}").format(date=day)
@@ -49,36 +60,45 @@ def explain(
     result: OrderResult,
     tr: Translate = english,
 ) -> list[str]:
-    from ..core.rules import applied_terms
+    from ..core.rules import applied_terms, expected_cashback, kept_cashback
 
     terms = applied_terms(order, policy)
     cur = result.currency
+    uncapped = terms._replace(cap=None)
 
     def money(value) -> str:
-        return f"{format_money(value, cur, policy.rounding)} {cur}"
+        if tr is english:  # JSON: the figures as scripts read them
+            return f"{format_money(value, cur, policy.rounding)} {cur}"
+        return formats.money(value, cur)
+
+    def capped(figure, before) -> str:
+        """The figure, and what it was before the cap when the cap made it smaller."""
+        if terms.cap is None or before <= figure:
+            return money(figure)
+        return tr("{before} capped at {cap}").format(before=money(before), cap=money(terms.cap))
 
     if terms.rate is not None:
-        basis = tr("cashback rate {rate}%").format(rate=format_percent(terms.rate))
+        basis = tr("cashback rate {rate}%").format(rate=_percent(terms.rate, tr))
     elif order.expected_cashback is None and order.commission is not None:
         basis = tr("{share}% of the network's commission of {commission}").format(
-            share=format_percent(policy.share), commission=money(order.commission)
+            share=_percent(policy.share, tr), commission=money(order.commission)
         )
     else:
         basis = tr("fixed expected cashback")
-    cap = tr(" (capped at {cap})").format(cap=money(terms.cap)) if terms.cap is not None else ""
+    # "capped" only when the cap made the figure smaller, with the figure it was before.
+    expected = capped(result.expected_cashback, expected_cashback(order.amount or Decimal(0), uncapped))
     if order.amount is None:
         first = tr(
-            "Order without an amount (a lead) placed on {date}, {basis}: expected cashback {expected}{cap}."
+            "Order without an amount (a lead) placed on {date}, {basis}: expected cashback {expected}."
         )
     else:
-        first = tr("Order of {amount} placed on {date}, {basis}: expected cashback {expected}{cap}.")
+        first = tr("Order of {amount} placed on {date}, {basis}: expected cashback {expected}.")
     steps = [
         first.format(
             amount=money(order.amount) if order.amount is not None else "",
-            date=order.ordered_at.isoformat(),
+            date=_day(order.ordered_at, tr),
             basis=basis,
-            expected=money(result.expected_cashback),
-            cap=cap,
+            expected=expected,
         )
     ]
     steps.extend(_dispute_steps(disputes, as_of, money, tr))
@@ -93,6 +113,7 @@ def explain(
                 tr("Refunded in full ({refund}): no cashback.").format(refund=money(result.refunded))
             )
     elif result.refunded:
+        kept = kept_cashback(result.amount, result.refunded, result.expected_cashback, uncapped)
         steps.append(
             tr(
                 "Refunded {refund} of {amount}: cashback on the remaining {remaining} is {cashback}, {lost} cancelled."
@@ -100,7 +121,7 @@ def explain(
                 refund=money(result.refunded),
                 amount=money(result.amount),
                 remaining=money(result.amount - result.refunded),
-                cashback=money(result.cashback),
+                cashback=capped(result.cashback, kept),
                 lost=money(result.cancelled_cashback),
             )
         )
@@ -115,7 +136,7 @@ def explain(
             steps.append(_confirmation_step(order, terms.hold_days, counted, result.confirm_on, tr))
     steps.append(
         tr("As of {date}: {status}, cashback {cashback}.").format(
-            date=as_of.isoformat(), status=status_word(result.status, tr), cashback=money(result.cashback)
+            date=_day(as_of, tr), status=status_word(result.status, tr), cashback=money(result.cashback)
         )
     )
     return steps
@@ -124,30 +145,30 @@ def explain(
 def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translate) -> list[str]:
     steps = []
     for d in sorted(disputes, key=lambda d: d.opened_at):
-        opened = d.opened_at.isoformat()
+        opened = _day(d.opened_at, tr)
         if d.opened_at > as_of:
             steps.append(
                 tr("Dispute opened on {opened} is after {date}: not counted yet.").format(
-                    opened=opened, date=as_of.isoformat()
+                    opened=opened, date=_day(as_of, tr)
                 )
             )
         elif d.resolved_at is None or d.resolved_at > as_of:
             steps.append(
-                tr("Dispute opened on {opened} is open on {date}.").format(
-                    opened=opened, date=as_of.isoformat()
+                tr("Dispute opened on {opened} is still open on {date}.").format(
+                    opened=opened, date=_day(as_of, tr)
                 )
             )
         elif d.refund_amount:
             steps.append(
                 tr("Dispute opened on {opened}, resolved on {resolved} with a refund of {refund}.").format(
-                    opened=opened, resolved=d.resolved_at.isoformat(), refund=money(d.refund_amount)
+                    opened=opened, resolved=_day(d.resolved_at, tr), refund=money(d.refund_amount)
                 )
             )
         else:
             steps.append(
                 tr(
                     "Dispute opened on {opened}, resolved on {resolved} with no refund (dispute lost)."
-                ).format(opened=opened, resolved=d.resolved_at.isoformat())
+                ).format(opened=opened, resolved=_day(d.resolved_at, tr))
             )
     return steps
 
@@ -160,15 +181,15 @@ def _confirmation_step(
     locks_on = order.reported.locks_on if order.reported is not None else None
     if locks_on is not None:
         return tr("The network locks the order on {locks}: confirmation is due on {due}.").format(
-            locks=locks_on.isoformat(), due=confirm_on.isoformat()
+            locks=_day(locks_on, tr), due=_day(confirm_on, tr)
         )
-    ends = hold_end(order.ordered_at, hold_days).isoformat()
+    ends = _day(hold_end(order.ordered_at, hold_days), tr)
     if counted:
         last = max(d.resolved_at for d in counted if d.resolved_at)
         return tr(
             "The {days}-day hold ends on {ends}; the last dispute was resolved on {resolved}: "
             "confirmation is due on {due}."
-        ).format(days=hold_days, ends=ends, resolved=last.isoformat(), due=confirm_on.isoformat())
+        ).format(days=hold_days, ends=ends, resolved=_day(last, tr), due=_day(confirm_on, tr))
     return tr("The {days}-day hold ends on {ends}: confirmation is due on {due}.").format(
-        days=hold_days, ends=ends, due=confirm_on.isoformat()
+        days=hold_days, ends=ends, due=_day(confirm_on, tr)
     )

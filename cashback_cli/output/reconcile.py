@@ -15,7 +15,8 @@ from typing import IO, Any
 from ..core.money import format_money
 from ..core.reconcile import Difference, Reconciliation, Verdict
 from ..i18n import _
-from .explanation import english, human_reason, status_word
+from . import formats
+from .explanation import _day, english, human_reason, status_word
 from .render import ORDER_KEYS, order_values, spreadsheet_safe
 
 Translate = Callable[[str], str]
@@ -36,7 +37,7 @@ def why(difference: Difference, tr: Translate = english) -> str:
     cur = result.currency
 
     def money(value) -> str:
-        return f"{format_money(value, cur)} {cur}"
+        return f"{format_money(value, cur)} {cur}" if tr is english else formats.money(value, cur)
 
     reported = result.reported
     paid = reported.cashback if reported is not None else None
@@ -70,7 +71,7 @@ def why(difference: Difference, tr: Translate = english) -> str:
         return tr(
             "the service still shows it pending, but the rules confirm it on {date}: {cashback} is due"
         ).format(
-            date=result.confirm_on.isoformat() if result.confirm_on else "—", cashback=money(result.cashback)
+            date=_day(result.confirm_on, tr) if result.confirm_on else "—", cashback=money(result.cashback)
         )
     return tr("the service confirmed it, but by the rules it is still pending ({reason})").format(
         reason=human_reason(result, tr)
@@ -130,8 +131,8 @@ def headline(check: Reconciliation) -> str:
     compared = sum(sums.compared for sums in check.by_currency.values())
     if not differ:
         return _("All {count} orders compared agree with the rules.").format(count=compared)
-    owed = [f"{format_money(s.at_stake, c)} {c}" for c, s in sorted(check.by_currency.items()) if s.at_stake]
-    over = [f"{format_money(s.over, c)} {c}" for c, s in sorted(check.by_currency.items()) if s.over]
+    owed = [formats.money(s.at_stake, c) for c, s in sorted(check.by_currency.items()) if s.at_stake]
+    over = [formats.money(s.over, c) for c, s in sorted(check.by_currency.items()) if s.over]
     parts = []
     if owed:
         parts.append(_("{money} owed to you").format(money=", ".join(owed)))
@@ -146,12 +147,12 @@ def draw(console, as_of: date, check: Reconciliation, rounding: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from .tables import fits
+
     console.print(Text(headline(check), style="bold"))
     differences = check.by_stake()
-    title = _("Differences as of {date}").format(date=as_of.isoformat())
-    if differences and console.width < NARROW:
-        _draw_cards(console, title, differences)
-    elif differences:
+    title = _("Differences as of {date}").format(date=formats.day(as_of))
+    if differences:
         table = Table(title=title, title_justify="left", header_style="bold")
         table.add_column(
             _("Order"),
@@ -174,9 +175,12 @@ def draw(console, as_of: date, check: Reconciliation, rounding: str) -> None:
                 ours,
                 why(difference, _),
             )
-        console.print(table)
+        if fits(table, console) and console.width >= NARROW:
+            console.print(table)
+        else:
+            _draw_cards(console, title, differences)
     totals = Table(
-        title=_("Compared as of {date}").format(date=as_of.isoformat()),
+        title=_("Compared as of {date}").format(date=formats.day(as_of)),
         title_justify="left",
         header_style="bold",
     )
@@ -189,14 +193,14 @@ def draw(console, as_of: date, check: Reconciliation, rounding: str) -> None:
         _("Not compared"),
     ):
         totals.add_column(name, justify="right" if name != _("Currency") else "left")
-    for cur, sums in totals_object(check).items():
+    for cur, sums in sorted(check.by_currency.items()):
         totals.add_row(
             cur,
-            str(sums["compared"]),
-            str(sums["differ"]),
-            sums["at_stake"],
-            sums["over"],
-            str(sums["not_compared"]),
+            str(sums.compared),
+            str(sums.differ),
+            formats.number(sums.at_stake, cur),
+            formats.number(sums.over, cur),
+            str(sums.not_compared),
         )
     console.print(totals)
 
@@ -217,16 +221,16 @@ def _sides(difference: Difference):
     if reported is not None and reported.status is not None:
         said.append(status_word(reported.status), style=STATUS_STYLE[reported.status])
     if reported is not None and reported.cashback is not None:
-        said.append(f" {format_money(reported.cashback, cur)}")
+        said.append(f" {formats.number(reported.cashback, cur)}")
     ours = Text(status_word(result.status), style=STATUS_STYLE[result.status])
-    ours.append(f" {format_money(result.cashback, cur)}", style="default")
+    ours.append(f" {formats.number(result.cashback, cur)}", style="default")
     return (said if said.plain else Text("—")), ours
 
 
 def _stake(difference: Difference) -> str:
     stake = difference.at_stake or difference.over
     cur = difference.result.currency
-    return f"{format_money(stake, cur)} {cur}" if stake else "—"
+    return formats.money(stake, cur) if stake else "—"
 
 
 def _draw_cards(console, title: str, differences: list[Difference]) -> None:

@@ -104,6 +104,19 @@ def totals_object(totals: Totals) -> dict[str, dict[str, Any]]:
     }
 
 
+def store_totals_object(totals: Totals) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per store (its name as written; "" for orders of no store), per currency."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for (store, cur), sums in sorted((totals.by_store or {}).items()):
+        found.setdefault(store, {})[cur] = {
+            "orders": sums.orders,
+            "pending": format_money(sums.pending, cur),
+            "confirmed": format_money(sums.confirmed, cur),
+            "cancelled": format_money(sums.cancelled, cur),
+        }
+    return found
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -13,8 +13,8 @@ from rich.text import Text
 from ..core.records import OrderResult, Status
 from ..core.totals import Totals
 from ..i18n import _
+from . import formats
 from .explanation import human_reason, status_word
-from .render import order_object, totals_object
 
 STATUS_STYLE = {Status.PENDING: "yellow", Status.CONFIRMED: "green", Status.CANCELLED: "red"}
 
@@ -23,37 +23,99 @@ def _status(result: OrderResult) -> Text:
     return Text(status_word(result.status), style=STATUS_STYLE[result.status])
 
 
-def orders_table(
-    results: Iterable[OrderResult], rounding: str, limit: int | None = None
-) -> tuple[Table, int]:
-    """The orders table, with at most `limit` rows; also returns how many rows were left out."""
+def orders_table(results: Sequence[OrderResult], console: Console) -> Table:
+    """The orders table laid out for the terminal. An order id and a figure are never cut: the
+    first layout that fits is used, every figure in its own column, then without the rate and
+    the expected cashback (the reason joining the status), then two lines per order."""
+    for wide in (True, False):
+        table = _one_line_orders(results, wide)
+        if fits(table, console):
+            return table
+    return _two_line_orders(results)
+
+
+def fits(table: Table, console: Console) -> bool:
+    """Whether the table fits the console whole: every column that may not wrap as wide as its
+    widest cell, each other one at its least width, with padding and borders. (Rich crops or
+    squeezes a table that does not fit, which is what a shopper must never see.)"""
+    from rich.cells import cell_len
+
+    def widest(cell) -> int:
+        text = cell.plain if isinstance(cell, Text) else str(cell)
+        return max((cell_len(line) for line in text.splitlines()), default=0)
+
+    needed = 1
+    for column in table.columns:
+        if column.no_wrap:
+            width = max((widest(cell) for cell in (column.header, *column._cells)), default=0)
+        else:
+            width = column.min_width or _LEAST
+        needed += max(width, column.min_width or 0) + 3  # padding on each side and a border
+    return needed <= console.width
+
+
+_LEAST = 10  # columns a wrapping column needs to stay readable
+
+
+def _one_line_orders(results: Sequence[OrderResult], wide: bool) -> Table:
     table = Table(title=_("Orders"), title_justify="left", header_style="bold")
-    table.add_column(_("Order"))
+    table.add_column(_("Order"), no_wrap=True, min_width=_id_width(results))
     table.add_column(_("Date"), no_wrap=True)
-    for name in (_("Amount"), _("Refunded"), _("Rate"), _("Expected"), _("Cashback"), _("Cancelled")):
+    money_columns = [_("Amount"), _("Refunded")]
+    if wide:
+        money_columns += [_("Rate"), _("Expected")]
+    for name in (*money_columns, _("Cashback"), _("Cancelled")):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column(_("Status"), no_wrap=True)
-    table.add_column(_("Reason"), min_width=12, overflow="fold")
-    left_out = 0
-    for count, result in enumerate(results):
-        if limit is not None and count >= limit:
-            left_out += 1
-            continue
-        row = order_object(result, rounding)
-        cur = row["currency"]
+    table.add_column(_("Status"), no_wrap=wide, min_width=None if wide else 12, overflow="fold")
+    if wide:
+        table.add_column(_("Reason"), min_width=14, overflow="fold")
+    for result in results:
+        cur = result.currency
+        cells: list = [Text(result.order_id or ""), formats.day(result.ordered_at), _amount(result)]
+        cells.append(formats.number(result.refunded, cur))
+        if wide:
+            cells += [_rate(result), formats.number(result.expected_cashback, cur)]
+        cells += [formats.number(result.cashback, cur), formats.number(result.cancelled_cashback, cur)]
+        if wide:
+            cells += [_status(result), human_reason(result)]
+        else:
+            cells.append(_status(result).append("\n" + human_reason(result), style="default"))
+        table.add_row(*cells)
+    return table
+
+
+def _two_line_orders(results: Sequence[OrderResult]) -> Table:
+    table = Table(title=_("Orders"), title_justify="left", header_style="bold", show_lines=True)
+    table.add_column(_("Order") + "\n" + _("Date"), no_wrap=True, min_width=_id_width(results))
+    table.add_column(_("Amount") + "\n" + _("Refunded"), justify="right", no_wrap=True)
+    table.add_column(_("Cashback") + "\n" + _("Status"), overflow="fold")
+    for result in results:
+        cur = result.currency
+        cashback = Text(formats.money(result.cashback, cur))
+        if result.cancelled_cashback:
+            cashback.append(
+                " " + _("(cancelled {money})").format(money=formats.number(result.cancelled_cashback, cur))
+            )
+        cashback.append("\n").append_text(_status(result)).append(" · " + human_reason(result))
         table.add_row(
-            Text(row["order_id"]),  # Text: an id like "[b]1" is the user's, not Rich markup
-            row["ordered_at"],
-            f"{row['amount']} {cur}" if row["amount"] is not None else "—",
-            row["refunded"],
-            f"{row['rate']}%" if row["rate"] else _("fixed"),
-            row["expected_cashback"],
-            row["cashback"],
-            row["cancelled_cashback"],
-            _status(result),
-            human_reason(result),
+            Text(f"{result.order_id or ''}\n{formats.day(result.ordered_at)}"),
+            f"{_amount(result)}\n{formats.number(result.refunded, cur)}",
+            cashback,
         )
-    return table, left_out
+    return table
+
+
+def _id_width(results: Sequence[OrderResult]) -> int:
+    """Room for the longest order id (up to 32 characters, then it folds): ids are never cut."""
+    return min(32, max((len(r.order_id or "") for r in results), default=5))
+
+
+def _amount(result: OrderResult) -> str:
+    return "—" if result.amount is None else formats.money(result.amount, result.currency)
+
+
+def _rate(result: OrderResult) -> str:
+    return _("fixed") if result.rate is None else formats.percent(result.rate)
 
 
 class _DataConsole(Console):
@@ -72,35 +134,49 @@ def make_console(file=None) -> Console:
 
 def totals_table(totals: Totals) -> Table:
     table = Table(title=_("Totals"), title_justify="left", header_style="bold")
+    by_store = totals.by_store is not None
+    if by_store:
+        table.add_column(_("Store"))
     table.add_column(_("Currency"))
     table.add_column(_("Orders"), justify="right")
-    table.add_column(_("Pending"), justify="right", style="yellow")
-    table.add_column(_("Confirmed"), justify="right", style="green")
-    table.add_column(_("Cancelled"), justify="right", style="red")
-    for cur, sums in totals_object(totals).items():
-        table.add_row(cur, str(sums["orders"]), sums["pending"], sums["confirmed"], sums["cancelled"])
-    if not totals.by_currency:
-        table.add_row("—", "0", "—", "—", "—")
+    table.add_column(_("Pending"), justify="right", style="yellow", no_wrap=True)
+    table.add_column(_("Confirmed"), justify="right", style="green", no_wrap=True)
+    table.add_column(_("Cancelled"), justify="right", style="red", no_wrap=True)
+    rows = (
+        sorted(totals.by_store.items())
+        if totals.by_store is not None
+        else sorted(((("", cur), sums) for cur, sums in totals.by_currency.items()))
+    )
+    for (store, cur), sums in rows:
+        figures = [
+            str(sums.orders),
+            *(formats.number(v, cur) for v in (sums.pending, sums.confirmed, sums.cancelled)),
+        ]
+        table.add_row(*([Text(store or _("(no store)"))] if by_store else []), cur, *figures)
+    if not rows:
+        table.add_row(*(["—"] if by_store else []), "—", "0", "—", "—", "—")
     return table
 
 
 def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, title: str) -> Panel:
     """One order's figures beside the numbered steps that led to them."""
-    row = order_object(result, rounding)
     figures = Table.grid(padding=(0, 2))
     figures.add_column(style="bold")
     figures.add_column()
-    cur = row["currency"]
-    for label, key in (
-        (_("Amount"), "amount"),
-        (_("Refunded"), "refunded"),
-        (_("Expected cashback"), "expected_cashback"),
-        (_("Cashback"), "cashback"),
-        (_("Cancelled cashback"), "cancelled_cashback"),
+    cur = result.currency
+    for label, value in (
+        (_("Amount"), result.amount),
+        (_("Refunded"), result.refunded),
+        (_("Expected cashback"), result.expected_cashback),
+        (_("Cashback"), result.cashback),
+        (_("Cancelled cashback"), result.cancelled_cashback),
     ):
-        figures.add_row(label, f"{row[key]} {cur}" if row[key] is not None else "—")
+        figures.add_row(label, formats.money(value, cur) if value is not None else "—")
     figures.add_row(_("Status"), _status(result))
-    figures.add_row(_("Confirm on"), row["confirm_on"] or "—")
+    # A cancelled order is never confirmed: its date is the day its outcome became final.
+    final = result.status is Status.CANCELLED
+    confirm_on = formats.day(result.confirm_on) if result.confirm_on else "—"
+    figures.add_row(_("Final on") if final else _("Confirm on"), confirm_on)
     figures.add_row(_("Reason"), human_reason(result))
     reported = result.reported
     if reported is not None:  # what the network or the service says, beside the rules' figures
@@ -108,9 +184,9 @@ def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, titl
             word = f" ({reported.network_status})" if reported.network_status else ""
             figures.add_row(_("Reported status"), Text(status_word(reported.status) + word))
         if reported.cashback is not None:
-            figures.add_row(_("Reported cashback"), f"{reported.cashback:f} {cur}")
+            figures.add_row(_("Reported cashback"), formats.money(reported.cashback, cur))
         if reported.locks_on is not None:
-            figures.add_row(_("Network locks on"), reported.locks_on.isoformat())
+            figures.add_row(_("Network locks on"), formats.day(reported.locks_on))
     return Panel(Group(figures, Text(""), steps_text(steps)), title=escape(title), expand=False)
 
 
@@ -118,19 +194,42 @@ def steps_text(steps: Sequence[str]) -> Text:
     return Text("\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1)))
 
 
-def what_if_table(without: OrderResult, with_refund: OrderResult, rounding: str) -> Table:
-    """The shopper's choice side by side: no dispute, or a dispute ending with this refund."""
-    before, after = order_object(without, rounding), order_object(with_refund, rounding)
-    cur = before["currency"]
+def what_if_table(
+    without: OrderResult, with_refund: OrderResult, rounding: str, others: bool = False
+) -> Table:
+    """The shopper's choice side by side: no dispute, or a dispute ending with this refund, each
+    with the day its cashback is confirmed. With `others`, the order has disputes of its own,
+    which count on both sides: the choice is about one more."""
+    cur = without.currency
     table = Table(title=_("What a dispute does to the cashback"), title_justify="left", header_style="bold")
     table.add_column("")
-    table.add_column(_("No dispute"), justify="right")
-    table.add_column(_("Dispute with this refund"), justify="right")
+    if others:
+        table.add_column(_("No new dispute"), justify="right")
+        table.add_column(_("New dispute with this refund"), justify="right")
+    else:
+        table.add_column(_("No dispute"), justify="right")
+        table.add_column(_("Dispute with this refund"), justify="right")
     for label, key in (
         (_("Money back"), "refunded"),
         (_("Cashback kept"), "cashback"),
         (_("Cashback lost"), "cancelled_cashback"),
     ):
-        table.add_row(label, f"{before[key]} {cur}", f"{after[key]} {cur}")
+        table.add_row(
+            label, formats.money(getattr(without, key), cur), formats.money(getattr(with_refund, key), cur)
+        )
     table.add_row(_("Status"), _status(without), _status(with_refund))
+
+    # The day each side's cashback is confirmed; a cancelled side's is the day it became final.
+    both_cancelled = without.status is with_refund.status is Status.CANCELLED
+
+    def when(result: OrderResult) -> str:
+        if result.confirm_on is None:
+            return human_reason(result)  # a dispute is open: no one knows the day yet
+        day = formats.day(result.confirm_on)
+        if result.status is Status.CANCELLED and not both_cancelled:
+            return _("final on {date}").format(date=day)
+        return day
+
+    label = _("Final on") if both_cancelled else _("Confirm on")
+    table.add_row(label, when(without), when(with_refund))
     return table

@@ -73,6 +73,7 @@ class Evaluation:
         self.left_out: list[Problem] = []
         self.unreadable_disputes = unreadable_disputes or {}
         self.left_out_future = 0
+        self.assumed_currency = 0  # orders that named no currency: the policy's was taken
         self.totals = Totals()
         self.repeated_ids: set[int] = set()
         self._index = disputes if isinstance(disputes, DisputeIndex) else DisputeIndex(disputes)
@@ -122,6 +123,8 @@ class Evaluation:
         if order.ordered_at > self.as_of:
             self.left_out_future += 1
             return None
+        if order.currency is None:
+            self.assumed_currency += 1
         try:
             return evaluate_order(order, disputes, self.as_of, policy)
         except RuleError as error:
