@@ -199,3 +199,38 @@ def test_no_line_of_a_russian_table_is_wider_than_the_terminal(monkeypatch):
     shown = table(*EXAMPLES, width=80, lang="ru")
     assert max(len(line) for line in shown.splitlines()) <= 80
     assert re.search(r"5\s000,00\s₽", shown)
+
+
+def test_store_filter_keeps_that_store_s_orders_and_totals():
+    result = runner.invoke(app, [*EXAMPLES, "--store", "ozon", "--store", "AMAZON", "-f", "json"])
+    document = json.loads(result.stdout)
+    # store names match whatever their case: Amazon A1002 (10.00) and Ozon A1006 (6.00), both confirmed
+    assert [order["order_id"] for order in document["orders"]] == ["A1002", "A1006"]
+    assert document["totals"] == {
+        "USD": {"orders": 2, "pending": "0.00", "confirmed": "16.00", "cancelled": "0.00"}
+    }
+
+
+def test_upcoming_takes_the_store_filter_too():
+    result = runner.invoke(
+        app,
+        [
+            "upcoming",
+            "examples/orders.csv",
+            "--disputes",
+            "examples/disputes.csv",
+            "--as-of",
+            "2026-11-24",
+            "--store",
+            "aliexpress",
+            "-f",
+            "json",
+        ],
+    )
+    document = json.loads(result.stdout)
+    # AliExpress pending: A1001 5.00 due 2026-12-05 (week of 11-30), A1005 6.00 frozen by its dispute;
+    # the RUB order A1008 is a Wildberries one, so it is not there
+    assert document["periods"] == [
+        {"from": "2026-11-30", "to": "2026-12-06", "currency": "USD", "orders": 1, "cashback": "5.00"}
+    ]
+    assert document["waiting_on_dispute"] == {"USD": {"orders": 1, "cashback": "6.00"}}

@@ -163,6 +163,12 @@ SheetOpt = Annotated[
         show_default="the first sheet",
     ),
 ]
+StoreFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--store", metavar="NAME", help="Only orders of this store (may be repeated); totals follow."
+    ),
+]
 SkipOpt = Annotated[
     bool,
     typer.Option(

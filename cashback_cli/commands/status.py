@@ -35,6 +35,7 @@ from .common import (
     RoundingOpt,
     SheetOpt,
     SkipOpt,
+    StoreFilterOpt,
     as_of_date,
     check_problems,
     fail,
@@ -89,6 +90,7 @@ def status(
     by: Annotated[
         By, typer.Option("--by", help="Totals per currency, or per store and currency.")
     ] = By.currency,
+    store: StoreFilterOpt = None,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Order rows shown in a table (json and csv show all).")
     ] = 50,
@@ -129,7 +131,9 @@ def status(
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
     inputs = [orders, *(disputes or ()), book.path or ""]
-    view = View(frozenset(status_filter or ()), sort.value if sort else None, by is By.store)
+    view = View(
+        frozenset(status_filter or ()), sort.value if sort else None, by is By.store, frozenset(store or ())
+    )
 
     def evaluate(consume=None):
         with reading_progress(orders) as on_read:
@@ -196,11 +200,12 @@ class View(NamedTuple):
     statuses: frozenset[Status]
     sort: str | None
     by_store: bool
+    stores: frozenset[str] = frozenset()
 
     @property
     def narrows(self) -> bool:
         """Whether the report differs from every order in file order with totals per currency."""
-        return bool(self.statuses) or self.sort is not None or self.by_store
+        return bool(self.statuses) or self.sort is not None or self.by_store or bool(self.stores)
 
 
 class Seen:
@@ -224,7 +229,7 @@ class Seen:
         """The results the view keeps, in its order, each added to the totals on the way."""
         from ..core.selection import chosen, ordered
 
-        picked = chosen(results, self.view.statuses)
+        picked = chosen(results, self.view.statuses, self.view.stores)
         if self.view.sort:
             picked = ordered(picked, self.view.sort)
         add = self.totals.add

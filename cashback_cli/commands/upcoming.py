@@ -30,6 +30,7 @@ from .common import (
     Rounding,
     RoundingOpt,
     SheetOpt,
+    StoreFilterOpt,
     as_of_date,
     check_problems,
     fail,
@@ -52,6 +53,7 @@ def upcoming(
     orders: OrdersArg,
     disputes: DisputesOpt = None,
     by: Annotated[str, typer.Option("--by", help="Group by day, week (Monday to Sunday) or month.")] = "week",
+    store: StoreFilterOpt = None,
     as_of: AsOfOpt = None,
     hold_days: HoldOpt = None,
     rate: RateOpt = None,
@@ -90,7 +92,9 @@ def upcoming(
     found = []
 
     def collect(results, run) -> None:
-        found[:] = [timeline(results, by)]
+        from ..core.selection import chosen
+
+        found[:] = [timeline(chosen(results, stores=store or ()), by)]
 
     try:
         evaluation = evaluate_files(orders, disputes or (), options, day, book.policy_for, collect)

@@ -12,14 +12,25 @@ _STATUS_ORDER = {Status.PENDING: 0, Status.CONFIRMED: 1, Status.CANCELLED: 2}
 _ZERO = Decimal(0)
 
 
-def chosen(results: Iterable[OrderResult], statuses: Collection[Status]) -> Iterator[OrderResult]:
-    """The results whose status is one of `statuses` (all of them when none is given)."""
-    if not statuses:
+def chosen(
+    results: Iterable[OrderResult], statuses: Collection[Status] = (), stores: Collection[str] = ()
+) -> Iterator[OrderResult]:
+    """The results of one of `statuses` and of one of `stores` (store names folded: case and
+    spaces do not matter); an empty collection keeps them all."""
+    if not statuses and not stores:
         yield from results
         return
+    folded = {fold(store) for store in stores}
     for result in results:
-        if result.status in statuses:
-            yield result
+        if statuses and result.status not in statuses:
+            continue
+        if folded and fold(result.store or "") not in folded:
+            continue
+        yield result
+
+
+def fold(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def ordered(results: Iterable[OrderResult], sort: str) -> list[OrderResult]:
