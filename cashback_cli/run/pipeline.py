@@ -46,6 +46,12 @@ def evaluate_files(
     reason = input_read_twice(orders, dispute_files)
     if reason is not None:
         raise InputError(reason)
+    if consume is None:  # totals alone: a plain export takes the lean engine
+        from .lean import lean_summary
+
+        lean = lean_summary(orders, dispute_files, options, as_of, policy_for, workers)
+        if lean is not None:
+            return lean
     if consume is None and workers > 1:
 
         def run(skip_ids: frozenset[str], known: list[Problem]) -> Evaluation | MergedRun:

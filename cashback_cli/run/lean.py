@@ -1,0 +1,451 @@
+"""The lean engine: the totals of a big plain export, in integer minor units, on every core.
+
+A machine export (order_id, ordered_at, amount, currency, cashback_rate; disputes with ISO
+dates and plain refunds) needs none of the careful path's work. Disputes are folded once into
+one small tuple per order; each worker reads only its own byte range of the orders file and
+keeps no record or result per order, only sums. The arithmetic is the rules' own, on exact
+integers: E = amount × rate / 100 rounded by the policy's mode, and so on.
+
+It is optimistic: at the first thing that is not plain (a quote, a messy value, an amount
+finer than the currency's unit, a refund above the amount, a repeated id, a dispute of no
+order, a dispute before its order...) it gives up, and the Python engine runs the file the
+careful way and names every problem. So its totals are the Python engine's, or nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from array import array
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from ..core.money import minor_digits
+from ..core.records import DisputePolicy, Order, Policy
+from ..core.totals import CurrencyTotals, Totals
+from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
+from ..inputs.rows import LoadOptions
+from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from .parallel import MergedRun
+
+_ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
+_DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
+_FRACTION = 8  # refunds are summed in units of 10**-8, the finest a plain number may be
+_HASH_BITS = (1 << 64) - 1
+_MODES = {"half-up", "half-even", "down"}
+
+
+class GiveUp(Exception):
+    """Something is not plain: the careful engine must run the file."""
+
+
+class _Job(NamedTuple):
+    path: str
+    columns: tuple[int, ...]  # order_id, ordered_at, amount, currency, cashback_rate (-1: none)
+    width: int
+    as_of: int  # ordinals
+    hold_days: int
+    rate: tuple[int, int] | None  # the policy's rate as (numerator, power of ten)
+    currency: str
+    cap: Decimal | None
+    rounding: str
+    cancel: bool
+
+
+_disputes: dict[str, int] = {}  # set before the fork: workers inherit it
+
+
+def lean_summary(
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    as_of: date,
+    policy_for: Callable[[Order], Policy],
+    workers: int,
+) -> MergedRun | None:
+    """The totals of a plain export, or None when the careful engine must run it."""
+    global _disputes
+    try:
+        job = _job(orders, options, as_of, policy_for)
+        if job is None:
+            return None
+        _disputes, dispute_count = _fold_disputes(dispute_files, as_of)
+        disputed = len(_disputes)
+        ranges = _byte_ranges(orders, workers)
+        if len(ranges) > 1:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(len(ranges)) as pool:
+                shares = pool.starmap(_work, [(job, start, end) for start, end in ranges])
+        else:
+            shares = [_work(job, *ranges[0])]
+    except GiveUp:
+        return None
+    finally:
+        _disputes = {}
+    if any(share is None for share in shares):
+        return None
+    return _merge(shares, as_of, dispute_count, disputed)
+
+
+def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | None:
+    """What the workers need, when the run is one the lean engine can do; else None."""
+    if options.profile or options.records or options.minor_units or options.field_map or options.sheet:
+        return None
+    if orders == "-" or not os.path.isfile(orders) or options.encoding.lower() not in ("utf-8", "utf8"):
+        return None
+    header = _header(orders)
+    columns = _columns(header, ORDER_FIELDS, _ORDER_COLUMNS)
+    if columns is None or min(columns[:3]) < 0:
+        return None
+    policy = policy_for(Order("", date.min, None))
+    if policy.rounding not in _MODES:
+        return None
+    return _Job(
+        orders,
+        columns,
+        len(header),
+        as_of.toordinal(),
+        policy.hold_days,
+        None if policy.rate is None else _fraction(f"{policy.rate:f}"),
+        policy.currency,
+        policy.max_cashback,
+        policy.rounding,
+        policy.dispute_policy is DisputePolicy.CANCEL,
+    )
+
+
+def _header(path: str) -> list[str]:
+    with open(path, "rb") as handle:
+        line = handle.readline(1 << 16)
+    text = line.decode("utf-8", errors="strict").removeprefix("\ufeff").rstrip("\r\n")
+    if not text or '"' in text or ";" in text or "\t" in text:
+        raise GiveUp
+    return text.split(",")
+
+
+def _columns(header: list[str], fields, wanted) -> tuple[int, ...] | None:
+    """The index of each wanted field in a header of those fields alone, each once."""
+    table = lookup_table(fields)
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field = table.get(normalize(name))
+        if field is None or field not in wanted or field in found:
+            return None
+        found[field] = index
+    return tuple(found.get(field, -1) for field in wanted)
+
+
+def _fraction(text: str) -> tuple[int, int]:
+    """A plain decimal as (integer, digits after the point): "2.5" is (25, 1)."""
+    whole, _point, fraction = text.partition(".")
+    return int(whole + fraction), len(fraction)
+
+
+def _day(text: str, days: dict[str, int]) -> int:
+    """A plain ISO date's ordinal, within the accepted years, memoised."""
+    ordinal = days.get(text)
+    if ordinal is None:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise GiveUp
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise GiveUp from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise GiveUp
+        ordinal = days[text] = day.toordinal()
+    return ordinal
+
+
+def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[dict[str, int], int]:
+    """Each disputed order's disputes, folded as of the date:
+    (counted refunds in 10**-8 units, finest refund digits, any open, any opened, last
+    resolution, first opening) — all the rules and the checks need."""
+    today = as_of.toordinal()
+    folded: dict[str, int] = {}
+    days: dict[str, int] = {}
+    count = 0
+    for path in paths:
+        if path == "-" or not os.path.isfile(path):
+            raise GiveUp
+        header = _header(path)
+        columns = _columns(header, DISPUTE_FIELDS, _DISPUTE_COLUMNS)
+        if columns is None or min(columns[:2]) < 0:
+            raise GiveUp
+        i_id, i_opened, i_resolved, i_refund, i_outcome = columns
+        with open(path, encoding="utf-8", newline="") as handle:
+            handle.readline()
+            for line in handle:
+                line = line.rstrip("\r\n")
+                if not line.strip(", \t"):
+                    continue
+                if '"' in line:
+                    raise GiveUp
+                cells = line.split(",")
+                if len(cells) != len(header):
+                    raise GiveUp
+                order_id = cells[i_id].strip()
+                if not order_id or len(order_id) > MAX_TEXT:
+                    raise GiveUp
+                if i_outcome >= 0 and len(cells[i_outcome].strip()) > MAX_TEXT:
+                    raise GiveUp
+                opened = _day(cells[i_opened], days)
+                resolved_text = cells[i_resolved] if i_resolved >= 0 else ""
+                resolved = _day(resolved_text, days) if resolved_text else 0
+                if resolved and resolved < opened:
+                    raise GiveUp
+                refund_text = cells[i_refund] if i_refund >= 0 else ""
+                refund, digits = 0, 0
+                if refund_text:
+                    if not PLAIN_NUMBER.fullmatch(refund_text):
+                        raise GiveUp
+                    number, digits = _fraction(refund_text)
+                    refund = number * 10 ** (_FRACTION - digits)
+                count += 1
+                old = folded.get(order_id)
+                refunded, finest, is_open, exists, last, first = (
+                    unpack(old) if old else (0, 0, 0, 0, 0, opened)
+                )
+                first = min(first, opened)
+                if opened <= today:
+                    exists = 1
+                    finest = max(finest, digits)
+                    if not resolved or resolved > today:
+                        is_open = 1
+                    else:
+                        refunded += refund
+                        last = max(last, resolved)
+                folded[order_id] = pack(refunded, finest, is_open, exists, last, first)
+                if len(folded) > MAX_DISPUTED:
+                    raise GiveUp  # the disk-backed index keeps memory flat past this
+    return folded, count
+
+
+MAX_DISPUTED = 400_000  # disputed orders held by the lean engine (about 40 MiB)
+_DAY_BITS = 20  # day ordinals up to the year 2871
+
+
+def pack(refunded: int, finest: int, is_open: int, exists: int, last: int, first: int) -> int:
+    """One order's folded disputes as a single integer: a few dozen bytes, not a tuple of six."""
+    return (((refunded << _DAY_BITS | last) << _DAY_BITS | first) << 4 | finest) << 2 | is_open << 1 | exists
+
+
+def unpack(packed: int) -> tuple[int, int, int, int, int, int]:
+    exists, is_open = packed & 1, packed >> 1 & 1
+    packed >>= 2
+    finest = packed & 15
+    packed >>= 4
+    first = packed & ((1 << _DAY_BITS) - 1)
+    packed >>= _DAY_BITS
+    last = packed & ((1 << _DAY_BITS) - 1)
+    return packed >> _DAY_BITS, finest, is_open, exists, last, first
+
+
+def _byte_ranges(path: str, workers: int) -> list[tuple[int, int]]:
+    """The file after its header, cut at line starts into about equal parts."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        handle.readline()
+        start = handle.tell()
+        cuts = [start]
+        for part in range(1, max(1, workers)):
+            handle.seek(start + (size - start) * part // workers)
+            handle.readline()
+            cuts.append(max(handle.tell(), cuts[-1]))
+    cuts.append(size)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(start, start)]
+
+
+def _round(numerator: int, denominator: int, mode: str) -> int:
+    """numerator / denominator (both ≥ 0) to a whole number by the named mode."""
+    quotient, remainder = divmod(numerator, denominator)
+    if mode == "down" or not remainder:
+        return quotient
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and (mode == "half-up" or quotient % 2)):
+        return quotient + 1
+    return quotient
+
+
+def _work(job: _Job, start: int, end: int):
+    """One byte range's sums per currency, or None when something is not plain."""
+    try:
+        return _sums(job, start, end)
+    except GiveUp:
+        return None
+
+
+_CHUNK = 1 << 20  # bytes read at a time: memory stays small whatever the file
+
+
+def _lines(path: str, start: int, end: int):
+    """The lines between two line starts, a chunk at a time (never the whole range at once)."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        rest = b""
+        left = end - start
+        while left > 0:
+            data = handle.read(min(_CHUNK, left))
+            if not data:
+                break
+            left -= len(data)
+            data = rest + data
+            cut = data.rfind(b"\n") + 1 if left > 0 else len(data)
+            rest = data[cut:]
+            try:
+                text = data[:cut].decode("utf-8")
+            except UnicodeDecodeError:
+                raise GiveUp from None
+            if '"' in text:
+                raise GiveUp
+            yield from text.split("\n")
+        if rest:
+            try:
+                yield from rest.decode("utf-8").split("\n")
+            except UnicodeDecodeError:
+                raise GiveUp from None
+
+
+def _sums(job: _Job, start: int, end: int):
+    i_id, i_day, i_amount, i_currency, i_rate = job.columns
+    width, today, hold = job.width, job.as_of, job.hold_days
+    disputes = _disputes
+    days: dict[str, int] = {}
+    rates: dict[str, tuple[int, int]] = {}
+    plain = PLAIN_NUMBER.fullmatch
+    sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
+    hashes = array("Q")
+    future = assumed = matched = 0
+    for line in _lines(job.path, start, end):
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line.strip(", \t"):
+            continue
+        cells = line.split(",")
+        if len(cells) != width:
+            raise GiveUp
+        order_id = cells[i_id].strip()
+        if not order_id or len(order_id) > MAX_TEXT:
+            raise GiveUp
+        hashes.append(hash(order_id) & _HASH_BITS)
+        ordered = _day(cells[i_day], days)
+        amount_text = cells[i_amount]
+        if not plain(amount_text):
+            raise GiveUp
+        currency = cells[i_currency] if i_currency >= 0 else ""
+        if currency and (len(currency) != 3 or not currency.isascii() or not currency.isupper()):
+            raise GiveUp
+        rate_text = cells[i_rate] if i_rate >= 0 else ""
+        packed = disputes.get(order_id)
+        folded = None
+        if packed is not None:
+            matched += 1
+            folded = unpack(packed)
+            if folded[5] < ordered:
+                raise GiveUp  # a dispute opened before its order
+        if ordered > today:
+            future += 1
+            continue
+        if not currency:
+            currency = job.currency
+            assumed += 1
+        digits = minor_digits(currency)
+        whole, _point, fraction = amount_text.partition(".")
+        if len(fraction) > digits:
+            raise GiveUp
+        amount = int(whole + fraction.ljust(digits, "0"))
+        if not amount:
+            raise GiveUp
+        if rate_text:
+            rate = rates.get(rate_text)
+            if rate is None:
+                if not plain(rate_text) or Decimal(rate_text) > 100:
+                    raise GiveUp
+                rate = rates[rate_text] = _fraction(rate_text)
+        elif job.rate is not None:
+            rate = job.rate
+        else:
+            raise GiveUp
+        numerator, power = rate
+        denominator = 100 * 10**power
+        expected = _capped(amount * numerator, denominator, digits, job)
+        refunded = 0
+        is_open = exists = False
+        last = 0
+        if folded is not None:
+            units, finest, is_open, exists, last, _first = folded
+            if finest > digits:
+                raise GiveUp  # a refund finer than the currency's unit
+            refunded = units // 10 ** (_FRACTION - digits)
+            if refunded > amount:
+                raise GiveUp
+        if job.cancel and exists or refunded == amount:
+            cashback, status = 0, 3
+        else:
+            if refunded:
+                cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+            else:
+                cashback = expected
+            if is_open:
+                status = 1
+            else:
+                confirm_on = max(ordered + hold, last)
+                status = 1 if today < confirm_on else 2
+        row = sums.get(currency)
+        if row is None:
+            row = sums[currency] = [0, 0, 0, 0]
+        row[0] += 1
+        if status != 3:
+            row[status] += cashback
+        row[3] += expected - cashback
+    return sums, future, assumed, matched, hashes
+
+
+def _capped(numerator: int, denominator: int, digits: int, job: _Job) -> int:
+    """Rule 3 in minor units: the figure, limited by the cap, rounded by the policy's mode."""
+    if job.cap is not None:
+        cap_number, cap_power = _fraction(f"{job.cap:f}")
+        scale = 10**digits
+        # numerator / denominator minor units against cap × 10**digits
+        if numerator * 10**cap_power > cap_number * scale * denominator:
+            return _round(cap_number * scale, 10**cap_power, job.rounding)
+    return _round(numerator, denominator, job.rounding)
+
+
+def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun | None:
+    merged = MergedRun(as_of)
+    merged.dispute_count = dispute_count
+    buckets: list[array] = [array("Q") for _bucket in range(256)]
+    matched = 0
+    totals: dict[str, list[int]] = {}
+    for sums, future, assumed, found, hashes in shares:
+        merged.left_out_future += future
+        merged.assumed_currency += assumed
+        matched += found
+        for digest in hashes:
+            buckets[digest >> 56].append(digest)
+        for currency, row in sums.items():
+            into = totals.setdefault(currency, [0, 0, 0, 0])
+            for index in range(4):
+                into[index] += row[index]
+    if any(len(set(bucket)) != len(bucket) for bucket in buckets):
+        return None  # a repeated order id (or two ids of one hash): the careful way names it
+    if matched != disputed:
+        return None  # a dispute of an order the file does not have: the careful way names it
+    merged.totals = _totals(totals)
+    return merged
+
+
+def _totals(found: dict[str, list[int]]) -> Totals:
+    totals = Totals()
+    for currency, (orders, pending, confirmed, cancelled) in found.items():
+        sums = CurrencyTotals()
+        digits = minor_digits(currency)
+        sums.orders = orders
+        sums.pending = Decimal(pending).scaleb(-digits)
+        sums.confirmed = Decimal(confirmed).scaleb(-digits)
+        sums.cancelled = Decimal(cancelled).scaleb(-digits)
+        totals.by_currency[currency] = sums
+    return totals

@@ -1,0 +1,126 @@
+"""The lean engine (run/lean.py) gives the totals the careful engine gives, or gives way to it.
+
+It runs on its own for `--summary` of a plain export; here each dataset is summarised twice,
+once by it and once with it switched off, and the two documents must be equal to the byte.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import cashback_cli.run.lean as lean
+from cashback_cli.cli import app
+
+runner = CliRunner()
+AS_OF = date(2026, 11, 24)
+CURRENCIES = ("USD", "JPY", "KWD", "")  # "" leaves the currency to --currency / USD
+
+
+def _summary(args: list[str], monkeypatch, careful: bool) -> tuple[int, str, str]:
+    with monkeypatch.context() as patch:
+        if careful:
+            patch.setattr(lean, "lean_summary", lambda *a, **k: None)
+        calls = []
+        if not careful:
+            original = lean.lean_summary
+
+            def spy(*a, **k):
+                calls.append(1)
+                return original(*a, **k)
+
+            patch.setattr(lean, "lean_summary", spy)
+        result = runner.invoke(app, args)
+        if not careful:
+            assert calls, "the lean engine was not asked"
+    return result.exit_code, result.stdout, result.stderr
+
+
+@st.composite
+def datasets(draw):
+    orders, disputes = [], []
+    count = draw(st.integers(1, 25))
+    for n in range(count):
+        currency = draw(st.sampled_from(CURRENCIES))
+        digits = {"JPY": 0, "KWD": 3}.get(currency, 2)
+        minor = draw(st.integers(1, 2_000_000))
+        amount = Decimal(minor).scaleb(-digits)
+        day = AS_OF - timedelta(days=draw(st.integers(-5, 90)))
+        rate = draw(st.sampled_from(["5", "2.5", "7", "10", "0.125", "", "100"]))
+        orders.append(f"O{n},{day.isoformat()},{amount:f},{currency},{rate}")
+        for _d in range(draw(st.integers(0, 2))):
+            opened = day + timedelta(days=draw(st.integers(0, 40)))
+            resolved = draw(st.one_of(st.none(), st.integers(0, 40)))
+            refund = draw(st.one_of(st.none(), st.integers(0, minor // 2)))
+            resolved_text = "" if resolved is None else (opened + timedelta(days=resolved)).isoformat()
+            refund_text = "" if refund is None else f"{Decimal(refund).scaleb(-digits):f}"
+            disputes.append(f"O{n},{opened.isoformat()},{resolved_text},{refund_text},x")
+    return orders, disputes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=datasets(),
+    rounding=st.sampled_from(["half-up", "half-even", "down"]),
+    policy=st.sampled_from(["proportional", "cancel"]),
+    hold=st.sampled_from(["0", "15", "30"]),
+    jobs=st.sampled_from(["1", "2"]),
+    cap=st.sampled_from([None, "3", "0.005", "1000"]),
+)
+def test_the_lean_engine_gives_the_careful_engine_s_summary(
+    tmp_path_factory, monkeypatch, data, rounding, policy, hold, jobs, cap
+):
+    folder = tmp_path_factory.mktemp("lean")
+    orders, disputes = data
+    (folder / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
+    )
+    (folder / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
+    )
+    args = ["status", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--as-of", AS_OF.isoformat()]
+    args += ["--summary", "-f", "json", "--rate", "3", "--rounding", rounding, "--dispute-policy", policy]
+    args += ["--hold-days", hold, "--jobs", jobs]
+    if cap is not None:
+        (folder / "policy.toml").write_text(f'[defaults]\nmax_cashback = "{cap}"\n')
+        args += ["--config", str(folder / "policy.toml")]
+    assert _summary(args, monkeypatch, careful=False) == _summary(args, monkeypatch, careful=True)
+
+
+@pytest.mark.parametrize(
+    ("orders", "disputes"),
+    [
+        ("O1,2026-10-01,100.004,USD,5\n", ""),  # finer than a cent
+        ("O1,2026-10-01,100,USD,5\nO1,2026-10-02,50,USD,5\n", ""),  # a repeated id
+        ("O1,2026-10-01,100,USD,5\n", "O9,2026-10-02,,,\n"),  # a dispute of no order
+        ("O1,2026-10-01,100,USD,5\n", "O1,2026-09-02,2026-09-03,10,\n"),  # before its order
+        ("O1,2026-10-01,100,USD,5\n", "O1,2026-10-02,2026-10-03,150,\n"),  # above the amount
+        ('O1,2026-10-01,"1,000.00",USD,5\n', ""),  # a quoted, messy amount
+        ("O1,01.10.2026,100,USD,5\n", ""),  # a dotted date
+        ("O1,2026-10-01,100,USD,\n", ""),  # no rate anywhere
+        ("O1,2026-10-01,100,usd,5\n", ""),  # a currency in lower case
+    ],
+)
+def test_anything_not_plain_gives_way_to_the_careful_engine(tmp_path, monkeypatch, orders, disputes):
+    (tmp_path / "o.csv").write_text("order_id,ordered_at,amount,currency,cashback_rate\n" + orders)
+    (tmp_path / "d.csv").write_text("order_id,opened_at,resolved_at,refund_amount,outcome\n" + disputes)
+    args = ["status", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "--as-of", "2026-11-24"]
+    args += ["--summary", "-f", "json"]
+    assert lean.lean_summary is not None
+    assert _summary(args, monkeypatch, careful=False) == _summary(args, monkeypatch, careful=True)
+
+
+def test_the_packed_dispute_state_unpacks_to_what_went_in():
+    folded = (123_456_789_000, 3, 1, 1, date(2026, 11, 2).toordinal(), date(2026, 10, 5).toordinal())
+    assert lean.unpack(lean.pack(*folded)) == folded
+
+
+def test_half_up_half_even_and_down_on_exact_halves():
+    # 5 / 2 = 2.5: half-up 3, half-even 2 (2 is even), down 2; 7 / 2 = 3.5: half-even 4
+    assert [lean._round(5, 2, mode) for mode in ("half-up", "half-even", "down")] == [3, 2, 2]
+    assert lean._round(7, 2, "half-even") == 4
