@@ -23,6 +23,7 @@ from .commands.config import config_app
 from .commands.dispute import dispute
 from .commands.profiles import profiles
 from .commands.reconcile import reconcile
+from .commands.sql import sql
 from .commands.status import status
 from .commands.upcoming import upcoming
 from .commands.validate import validate
@@ -230,7 +231,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     cls=LocalizedGroup,
 )
-for command in (status, dispute, reconcile, validate, upcoming, profiles):
+for command in (status, dispute, reconcile, validate, upcoming, profiles, sql):
     app.command(cls=LocalizedCommand)(quiet_on_closed_pipe(command))
 for info in config_app.registered_commands:  # declared in commands/config.py with Typer's own class
     if info.cls in (None, TyperCommand):

@@ -49,6 +49,12 @@ class DisputeFormat(StrEnum):
     json = "json"
 
 
+class Engine(StrEnum):
+    python = "python"
+    duckdb = "duckdb"
+    auto = "auto"
+
+
 class Rounding(StrEnum):
     half_up = "half-up"
     half_even = "half-even"
@@ -176,6 +182,17 @@ SkipOpt = Annotated[
         help="Report the valid rows and list the skipped ones on stderr, instead of stopping.",
     ),
 ]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help=(
+            "python; duckdb for big plain CSV files (needs pip install 'cashback-cli[duckdb]'; "
+            "anything else is read by python); auto: duckdb for a plain CSV of 8 MB or more when "
+            "installed. The output is the same."
+        ),
+    ),
+]
 OutputOpt = Annotated[
     str | None,
     typer.Option(
@@ -220,6 +237,19 @@ def option_value(parse, text: str, option: str):
             _("got {value}, expected {expected}").format(value=repr(text), expected=error.expected),
             param_hint=option,
         ) from None
+
+
+def engine_ready(engine: Engine) -> str:
+    """The engine's name, once it can run: --engine duckdb without DuckDB is a usage error."""
+    if engine is Engine.duckdb:
+        from ..run.duckdb_engine import INSTALL, installed
+
+        if not installed():
+            raise fail(
+                _("--engine duckdb needs DuckDB, which is not installed: {command}").format(command=INSTALL),
+                EXIT_USAGE,
+            )
+    return engine.value
 
 
 def as_of_date(text: str | None) -> date:

@@ -21,6 +21,8 @@ from .common import (
     DisputePolicyOpt,
     DisputesOpt,
     EncodingOpt,
+    Engine,
+    EngineOpt,
     Format,
     HoldOpt,
     LangOpt,
@@ -38,6 +40,7 @@ from .common import (
     StoreFilterOpt,
     as_of_date,
     check_problems,
+    engine_ready,
     fail,
     future_warning,
     load_options,
@@ -113,6 +116,7 @@ def status(
             show_default="0",
         ),
     ] = 0,
+    engine: EngineOpt = Engine.auto,
     lang: LangOpt = None,
 ) -> None:
     """Pending, confirmed and cancelled cashback of every order, with totals per currency.
@@ -124,8 +128,9 @@ def status(
     from dataclasses import replace
 
     from ..output.progress import reading_progress
-    from ..run.pipeline import evaluate_files
+    from ..run.duckdb_engine import evaluate_files
 
+    engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     reported = options.profile.reported_keys if options.profile else ()
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
@@ -138,11 +143,12 @@ def status(
     def evaluate(consume=None):
         with reading_progress(orders) as on_read:
             return evaluate_files(
+                engine_name,
                 orders,
                 disputes or (),
                 replace(options, on_read=on_read),
                 day,
-                book.policy_for,
+                book,
                 consume,
                 skip_invalid,
                 workers=_workers(orders, inputs, jobs),

@@ -17,6 +17,8 @@ from .common import (
     DisputePolicyOpt,
     DisputesOpt,
     EncodingOpt,
+    Engine,
+    EngineOpt,
     Format,
     HoldOpt,
     LangOpt,
@@ -33,6 +35,7 @@ from .common import (
     StoreFilterOpt,
     as_of_date,
     check_problems,
+    engine_ready,
     fail,
     future_warning,
     load_options,
@@ -72,6 +75,7 @@ def upcoming(
     minor_units: MinorUnitsOpt = None,
     sheet: SheetOpt = None,
     output: OutputOpt = None,
+    engine: EngineOpt = Engine.auto,
     lang: LangOpt = None,
 ) -> None:
     """Pending cashback grouped by when it is due to be confirmed, and what waits on a dispute.
@@ -79,13 +83,14 @@ def upcoming(
     Example: cashback upcoming examples/orders.csv --disputes examples/disputes.csv --by week --as-of 2026-11-24
     """
     from ..core.timeline import PERIODS, timeline
-    from ..run.pipeline import evaluate_files
+    from ..run.duckdb_engine import evaluate_files
 
     if by not in PERIODS:
         raise typer.BadParameter(
             _("got {value}, expected one of {choices}").format(value=repr(by), choices=", ".join(PERIODS)),
             param_hint="--by",
         )
+    engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     day = as_of_date(as_of)
@@ -97,7 +102,7 @@ def upcoming(
         found[:] = [timeline(chosen(results, stores=store or ()), by)]
 
     try:
-        evaluation = evaluate_files(orders, disputes or (), options, day, book.policy_for, collect)
+        evaluation = evaluate_files(engine_name, orders, disputes or (), options, day, book, collect)
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
     check_problems(evaluation, skip_invalid=False)

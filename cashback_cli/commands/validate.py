@@ -15,6 +15,8 @@ from .common import (
     DayFirstOpt,
     DisputesOpt,
     EncodingOpt,
+    Engine,
+    EngineOpt,
     LangOpt,
     MapOpt,
     MinorUnitsOpt,
@@ -24,6 +26,7 @@ from .common import (
     RecordsOpt,
     Rounding,
     SheetOpt,
+    engine_ready,
     fail,
     load_options,
     policy_book,
@@ -44,14 +47,16 @@ def validate(
     records: RecordsOpt = None,
     minor_units: MinorUnitsOpt = None,
     sheet: SheetOpt = None,
+    engine: EngineOpt = Engine.auto,
     lang: LangOpt = None,
 ) -> None:
     """Check the files and list every problem: file:line, field, value and what was expected.
 
     Example: cashback validate examples/orders.csv --disputes examples/disputes.csv
     """
-    from ..run.pipeline import evaluate_files
+    from ..run.duckdb_engine import evaluate_files
 
+    engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, None, rate, currency, Rounding.half_up, None)
     counted: list[int] = []
@@ -61,7 +66,7 @@ def validate(
 
     try:
         # As of a far date every dispute counts, so refunds above the amount are caught too.
-        evaluation = evaluate_files(orders, disputes or (), options, FAR_FUTURE, book.policy_for, count)
+        evaluation = evaluate_files(engine_name, orders, disputes or (), options, FAR_FUTURE, book, count)
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
     if evaluation.problems:

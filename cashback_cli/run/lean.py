@@ -119,7 +119,10 @@ def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | N
 def _header(path: str) -> list[str]:
     with open(path, "rb") as handle:
         line = handle.readline(1 << 16)
-    text = line.decode("utf-8", errors="strict").removeprefix("\ufeff").rstrip("\r\n")
+    try:
+        text = line.decode("utf-8", errors="strict").removeprefix("\ufeff").rstrip("\r\n")
+    except UnicodeDecodeError:  # a workbook, UTF-16, cp1251: the careful engine reads those
+        raise GiveUp from None
     if not text or '"' in text or ";" in text or "\t" in text:
         raise GiveUp
     return text.split(",")

@@ -1,0 +1,616 @@
+"""The DuckDB engine: big plain CSV files through the rules' SQL (run/sql.py), with the Python
+engine's output to the byte, and the Python engine for anything else.
+
+DuckDB reads every column as text. Each cell is then checked with the patterns of the Python
+fast path (inputs/values.py, inputs/fast.py), never a copy of them, since DuckDB reading
+DECIMAL would silently round `100.004`; the checks that span records follow (repeated ids,
+disputes of no order or opened before their order, refunds above the amount, figures finer
+than the currency's minor unit, a missing rate). The engine runs only when the files pass
+every one of them: anything else (a messy value, a profile, JSON, a workbook, standard input,
+--map, --skip-invalid...) sends the whole run to the Python engine, which names every problem
+as it always has. When it runs, it hands the commands the same results and totals.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import importlib.util
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..core.records import OrderResult, Status
+from ..core.totals import CurrencyTotals, Totals
+from ..inputs.csv_rows import delimiter
+from ..inputs.errors import InputError
+from ..inputs.fast import _CODE
+from ..inputs.files import STDIN, text_encoding
+from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
+from ..inputs.policy_file import fold
+from ..inputs.readers import input_read_twice
+from ..inputs.rows import LoadOptions
+from ..inputs.values import _ISO_DATE, CURRENCY_ALIASES, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from ..inputs.xlsx import is_old_excel, is_workbook_container
+from . import pipeline
+from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
+
+if TYPE_CHECKING:
+    from ..inputs.policy_file import PolicyBook
+    from .evaluation import Evaluation
+    from .parallel import MergedRun
+
+BIG_FILE = 8 << 20  # bytes of orders from which `auto` takes DuckDB
+INSTALL = "pip install 'cashback-cli[duckdb]'"
+# The columns the engine reads; any other known field (a reported status...) is the Python engine's.
+ORDER_COLUMNS = (
+    "order_id",
+    "ordered_at",
+    "amount",
+    "currency",
+    "cashback_rate",
+    "expected_cashback",
+    "max_cashback",
+    "hold_days",
+    "store",
+    "title",
+)
+DISPUTE_COLUMNS = DISPUTE_FIELDS
+_MAX_FIELD = 131_072  # Python's csv field size limit: a longer line goes the Python way
+_CHUNK = 1 << 22
+# A quote next to a space or tab: DuckDB trims the spaces around a quoted value, Python's csv
+# refuses `"2" ,` and keeps ` "2"` whole. Such a file goes the Python way.
+_QUOTE_BY_SPACE = re.compile(rb'[ \t]"|"[ \t]')
+_LONE_CR = re.compile(rb"\r(?!\n)(?=.)", re.S)  # a CR with something after it but no LF
+# Currency codes the careful path reads as another (RUR is RUB), which the fast path keeps.
+_ALIAS_CODES = sorted(alias.upper() for alias in CURRENCY_ALIASES if _CODE.fullmatch(alias.upper())) or [""]
+_HOLD_DAYS = "[0-9]{1,5}"  # parse_whole_days: digits, at most 5 of them, then at most 3650
+_MAX_HOLD = 3650
+_ROWS = 10_000
+MEMORY = "128MB"
+
+
+class NotPlain(Exception):
+    """What sends a run to the Python engine."""
+
+
+class DuckRun:
+    """What the DuckDB engine found; read like an Evaluation by the commands."""
+
+    stopped_early = False
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.totals = Totals()
+        self.problems: list = []
+        self.left_out: list = []
+        self.left_out_future = 0
+        self.assumed_currency = 0
+        self.repeated_ids: set[int] = set()
+        self.dispute_count = 0
+
+
+# How the last run went, for tests and curious callers: ("duckdb", None) or ("python", why).
+last_choice: tuple[str, str | None] = ("python", None)
+
+
+def installed() -> bool:
+    return importlib.util.find_spec("duckdb") is not None
+
+
+def evaluate_files(
+    engine: str,
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    as_of: date,
+    book: PolicyBook,
+    consume: Callable[[Iterator[OrderResult], object], None] | None = None,
+    skip_invalid: bool = False,
+    workers: int = 1,
+    stop_after: int | None = None,
+) -> Evaluation | MergedRun | DuckRun:
+    """pipeline.evaluate_files through the engine asked for: `python`, `duckdb` (when the files
+    are plain, else Python) or `auto` (DuckDB for a big plain file when it is installed)."""
+    global last_choice
+    dispute_files = tuple(dispute_files)
+
+    def python(reason: str | None) -> Evaluation | MergedRun:
+        global last_choice
+        last_choice = ("python", reason)
+        return pipeline.evaluate_files(
+            orders,
+            dispute_files,
+            options,
+            as_of,
+            book.policy_for,
+            consume,
+            skip_invalid,
+            workers=workers,
+            stop_after=stop_after,
+        )
+
+    if engine == "python":
+        return python(None)
+    if not installed():
+        return python("duckdb is not installed")
+    if engine == "auto" and not _big(orders):
+        return python("a small file")
+    try:
+        found = _prepare(orders, dispute_files, options, as_of, book, skip_invalid)
+    except NotPlain as reason:
+        return python(str(reason))
+    last_choice = ("duckdb", None)
+    with found:
+        return found.run(consume)
+
+
+def _big(orders: str) -> bool:
+    try:
+        return orders != STDIN and os.path.getsize(orders) >= BIG_FILE
+    except OSError:
+        return False
+
+
+# --- the files ------------------------------------------------------------------------------
+
+
+class _Layout:
+    """A CSV file as DuckDB will read it: its separator, width and which column is which field."""
+
+    def __init__(self, path: str, separator: str, width: int, columns: dict[str, int]) -> None:
+        self.path, self.separator, self.width, self.columns = path, separator, width, columns
+
+    def source(self, fields: Iterable[str]) -> str:
+        """SELECT of the fields as text ('' when absent or empty), in the file's order."""
+        names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width))
+        cells = ", ".join(
+            f"COALESCE(c{self.columns[f]}, '') AS {f}" if f in self.columns else f"'' AS {f}" for f in fields
+        )
+        return (
+            f"SELECT {cells} FROM read_csv({_text(self.path)}, header = true, auto_detect = false, "
+            f"delim = {_text(self.separator)}, quote = '\"', escape = '\"', columns = {{{names}}}, "
+            f"max_line_size = {_MAX_FIELD})"
+        )
+
+
+def _plain_options(options: LoadOptions, skip_invalid: bool) -> None:
+    if skip_invalid:
+        raise NotPlain("--skip-invalid")
+    if options.profile is not None:
+        raise NotPlain("a network profile")
+    if options.field_map:
+        raise NotPlain("--map")
+    if options.minor_units:
+        raise NotPlain("--minor-units")
+    if options.records or options.sheet or options.shard:
+        raise NotPlain("JSON records, a sheet or a shard")
+    try:
+        if text_encoding(options.encoding) != "utf-8-sig":
+            raise NotPlain("an encoding other than UTF-8")
+    except InputError:
+        raise NotPlain("an unknown encoding") from None
+
+
+def _layout(path: str, kind: str) -> _Layout | None:
+    """The file's layout, or None for a disputes file with nothing in it; NotPlain when it is
+    anything but a plain UTF-8 CSV whose header names the fields once each."""
+    if path == STDIN or not os.path.isfile(path):
+        raise NotPlain("standard input, or not a file")
+    with open(path, "rb") as binary:
+        head = binary.read(_CHUNK)
+        if is_workbook_container(head) or is_old_excel(head):
+            raise NotPlain("a workbook")
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise NotPlain("UTF-16")
+        stripped = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff \t\r\n")
+        if not stripped:
+            if kind == "orders":
+                raise NotPlain("an empty orders file")
+            return None
+        if stripped[0] in "[{":
+            raise NotPlain("JSON")
+        _scan(binary, head)
+    first_line = head.split(b"\n", 1)[0] + b"\n"
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotPlain("not UTF-8") from None
+    if text.count('"') % 2:
+        raise NotPlain("a header spanning lines")
+    separator = delimiter(text)
+    try:
+        headers = next(csv.reader([text.rstrip("\r\n")], delimiter=separator, strict=True), [])
+    except csv.Error:
+        raise NotPlain("a header that is not plain CSV") from None
+    if not any(header.strip() for header in headers):
+        raise NotPlain("no header")
+    fields = ORDER_FIELDS if kind == "orders" else DISPUTE_FIELDS
+    columns, problems = resolve_columns(path, 1, headers, kind, lookup_table(fields))
+    if problems:
+        raise NotPlain("a header problem")
+    allowed = ORDER_COLUMNS if kind == "orders" else DISPUTE_COLUMNS
+    if set(columns) - set(allowed):
+        raise NotPlain("columns of what a service reports")
+    return _Layout(path, separator, len(headers), columns)
+
+
+def _scan(binary, head: bytes) -> None:
+    """Bytes on which DuckDB's CSV reader and Python's could disagree: a NUL, a quote beside a
+    space, a carriage return that does not end a line (DuckDB versions read it differently).
+    A file without any of them (the usual machine export) needs no more than a glance."""
+    chunk, carry = head, b""
+    while chunk:
+        if b"\x00" in chunk:
+            raise NotPlain("a NUL byte")
+        if b'"' in chunk and _QUOTE_BY_SPACE.search(carry + chunk):
+            raise NotPlain("a quote beside a space")
+        if b"\r" in chunk and _LONE_CR.search(carry + chunk + binary.peek(1)[:1]):
+            raise NotPlain("a carriage return inside a line")
+        carry = chunk[-1:]
+        chunk = binary.read(_CHUNK)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+class _Prepared:
+    """The files in DuckDB, checked and evaluated, ready to hand over."""
+
+    def __init__(self, con, workdir, as_of: date, book: PolicyBook) -> None:
+        self.con, self.workdir, self.as_of, self.book = con, workdir, as_of, book
+        self.totals = Totals()
+        self.assumed = 0
+        self.query = ""
+
+    def __enter__(self) -> _Prepared:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.close()
+        self.workdir.cleanup()
+
+    def scalar(self, query: str):
+        return self.con.execute(query).fetchone()[0]
+
+    def run(self, consume) -> DuckRun:
+        found = DuckRun(self.as_of)
+        found.dispute_count = self.scalar("SELECT count(*) FROM raw_disputes")
+        found.left_out_future = self.scalar(
+            f"SELECT count(*) FROM raw_orders WHERE ordered_at > '{self.as_of.isoformat()}'"
+        )
+        found.assumed_currency = self.assumed
+        if consume is None:
+            found.totals = self.totals
+        else:
+            consume(self._results(found.totals), found)
+        return found
+
+    def _results(self, totals: Totals) -> Iterator[OrderResult]:
+        cursor = self.con.execute(
+            "SELECT order_id, ordered_at, currency, amount, refunded, rate, expected_cashback, cashback, "
+            f"cancelled_cashback, status, confirm_on, reason, store, title FROM ({self.query}) ORDER BY _pos"
+        )
+        add, day, number, status = totals.add, _iso_day, Decimal, Status
+        while rows := cursor.fetchmany(_ROWS):
+            for row in rows:
+                result = OrderResult(
+                    row[0],
+                    day(row[1]),
+                    row[2],
+                    number(row[3]),
+                    number(row[4]),
+                    None if row[5] is None else number(row[5]),
+                    number(row[6]),
+                    number(row[7]),
+                    number(row[8]),
+                    status(row[9]),
+                    None if row[10] is None else day(row[10]),
+                    row[11],
+                    row[12],
+                    row[13],
+                )
+                add(result)
+                yield result
+
+
+def _iso_day(text: str, _cache: dict[str, date] = {}) -> date:  # noqa: B006 - a memo on purpose
+    day = _cache.get(text)
+    if day is None:
+        day = _cache[text] = date.fromisoformat(text)
+    return day
+
+
+def _prepare(
+    orders: str,
+    dispute_files: tuple[str, ...],
+    options: LoadOptions,
+    as_of: date,
+    book: PolicyBook,
+    skip_invalid: bool,
+) -> _Prepared:
+    """Read, check and evaluate the files in DuckDB; NotPlain at the first thing that is not."""
+    _plain_options(options, skip_invalid)
+    if input_read_twice(orders, dispute_files) is not None:
+        raise NotPlain("an input given twice")
+    paths = [orders, *dispute_files]
+    if STDIN in paths or len({os.path.realpath(path) for path in paths}) != len(paths):
+        raise NotPlain("standard input, or a file given twice")
+    order_layout = _layout(orders, "orders")
+    assert order_layout is not None
+    dispute_layouts = [layout for path in dispute_files if (layout := _layout(path, "disputes"))]
+
+    import duckdb
+
+    workdir = tempfile.TemporaryDirectory(prefix="cashback-duckdb-")
+    # Past MEMORY, DuckDB works on disk: the temporary files go to a folder removed at the end
+    con = duckdb.connect(config={"temp_directory": workdir.name, "memory_limit": MEMORY})
+    prepared = _Prepared(con, workdir, as_of, book)
+    try:
+        order_fields, dispute_fields = _load(con, order_layout, dispute_layouts)
+        _check_cells(prepared, order_fields, dispute_fields)
+        _check_records(prepared)
+        _check_stores(prepared, book)
+        prepared.query = rules_query(book, as_of, "duckdb", carry=("_pos", "store", "title"), extra=INTERNAL)
+        _check_and_sum(prepared, f"({prepared.query})", "refund_amount" in dispute_fields)
+    except NotPlain:
+        prepared.__exit__(None, None, None)
+        raise
+    except duckdb.Error as error:  # a row DuckDB's reader refuses, and Python's may name
+        prepared.__exit__(None, None, None)
+        raise NotPlain(f"DuckDB: {str(error).splitlines()[0]}") from None
+    except BaseException:
+        prepared.__exit__(None, None, None)
+        raise
+    return prepared
+
+
+_ORDER_TYPES = {
+    "order_id": None,
+    "ordered_at": "DATE",
+    "amount": f"DECIMAL(38, {SCALE})",
+    "currency": None,
+    "cashback_rate": f"DECIMAL(38, {SCALE})",
+    "expected_cashback": f"DECIMAL(38, {SCALE})",
+    "max_cashback": f"DECIMAL(38, {SCALE})",
+    "hold_days": "INTEGER",
+    "store": None,
+    "title": None,
+}
+_DISPUTE_TYPES = {
+    "order_id": None,
+    "opened_at": "DATE",
+    "resolved_at": "DATE",
+    "refund_amount": f"DECIMAL(38, {SCALE})",
+    "outcome": None,
+}
+
+
+def _load(con, order_layout: _Layout, dispute_layouts: list[_Layout]) -> tuple[list[str], list[str]]:
+    """The files as tables of text (the columns they have), and the typed views the rules'
+    SQL reads, with NULL throughout for a column a file does not have. Returns the columns."""
+    order_fields = [field for field in ORDER_COLUMNS if field in order_layout.columns]
+    dispute_fields = [
+        field for field in DISPUTE_COLUMNS if any(field in layout.columns for layout in dispute_layouts)
+    ]
+    con.execute(f"CREATE TEMP TABLE raw_orders AS {order_layout.source(order_fields)}")
+    if dispute_layouts:
+        union = " UNION ALL ".join(layout.source(dispute_fields) for layout in dispute_layouts)
+    else:
+        dispute_fields = ["order_id", "opened_at"]
+        union = "SELECT '' AS order_id, '' AS opened_at WHERE false"
+    con.execute(f"CREATE TEMP TABLE raw_disputes AS {union}")
+    for view, table, types, present, first in (
+        ("orders", "raw_orders", _ORDER_TYPES, order_fields, "rowid AS _pos, "),
+        ("disputes", "raw_disputes", _DISPUTE_TYPES, dispute_fields, ""),
+    ):
+        columns = ", ".join(_typed(field, kind, field in present) for field, kind in types.items())
+        con.execute(f"CREATE TEMP VIEW {view} AS SELECT {first}{columns} FROM {table}")
+    return order_fields, dispute_fields
+
+
+def _typed(field: str, kind: str | None, present: bool) -> str:
+    if not present:
+        return f"CAST(NULL AS {kind or 'VARCHAR'}) AS {field}"
+    if field in ("order_id", "ordered_at", "opened_at"):  # required: never empty once checked
+        return f"CAST({field} AS {kind}) AS {field}" if kind else field
+    value = f"NULLIF({field}, '')"
+    if kind and kind.startswith("DECIMAL"):
+        return f"{_decimal(value)} AS {field}"
+    return f"CAST({value} AS {kind}) AS {field}" if kind else f"{value} AS {field}"
+
+
+def _decimal(text: str) -> str:
+    """A plain number as DECIMAL(38, 8), exactly (it has at most 8 decimals). Through 64 bits
+    while it has at most 10 digits before the point: DuckDB 1.0 reads text into a 38-digit
+    decimal 200 times slower."""
+    whole = f"CASE WHEN strpos({text}, '.') = 0 THEN length({text}) ELSE strpos({text}, '.') - 1 END"
+    return (
+        f"CASE WHEN {whole} <= 10 THEN CAST({text} AS DECIMAL(18, {SCALE})) "
+        f"ELSE CAST({text} AS DECIMAL(38, {SCALE})) END"
+    )
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _day(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+_PLAIN, _ISO, _CURRENCY = _text(PLAIN_NUMBER.pattern), _text(_ISO_DATE.pattern), _text(_CODE.pattern)
+
+
+@functools.cache
+def _edge_space() -> str:
+    """What str.strip() strips, from Python itself, at either end: a cell it would change."""
+    spaces = "".join(f"\\x{{{code:x}}}" for code in range(0x110000) if chr(code).isspace())
+    return f"^[{spaces}]|[{spaces}]$"
+
+
+def _not_id(cell: str) -> str:
+    """An id the fast path would not read as written: empty, long, spaces around it, or a
+    quote or line break (on which CSV readers may differ)."""
+    odd = _text(_edge_space() + '|["\\r\\n]')
+    return (
+        f"({cell} = '' OR (strlen({cell}) > {MAX_TEXT} AND length({cell}) > {MAX_TEXT}) "
+        f"OR regexp_matches({cell}, {odd}))"
+    )
+
+
+def _not_text(cell: str) -> str:
+    return f"({cell} <> '' AND {_not_id(cell)})"
+
+
+def _not_day(cell: str) -> str:
+    parsed = f"TRY_CAST({cell} AS DATE)"
+    return (
+        f"(NOT regexp_full_match({cell}, {_ISO}) OR {parsed} IS NULL "
+        f"OR year({parsed}) NOT BETWEEN {FIRST_YEAR} AND {LAST_YEAR})"
+    )
+
+
+def _not_number(cell: str) -> str:
+    return f"(NOT regexp_full_match({cell}, {_PLAIN}))"
+
+
+def _optional(cell: str, check: str) -> str:
+    return f"({cell} <> '' AND {check})"
+
+
+def _check_cells(run: _Prepared, order_fields: list[str], dispute_fields: list[str]) -> None:
+    """Each cell as the fast path reads it (its patterns, its year bounds, its limits); the
+    values of a column are checked once each, and an export repeats most of them."""
+    aliases = ", ".join(map(_text, _ALIAS_CODES))
+    order_checks = {
+        "ordered_at": _not_day("ordered_at"),
+        # not a plain number, or one with no digit but zeros (0, 0.00): an amount is above 0
+        "amount": f"({_not_number('amount')} OR ltrim(replace(amount, '.', ''), '0') = '')",
+        "currency": _optional(
+            "currency", f"(NOT regexp_full_match(currency, {_CURRENCY}) OR currency IN ({aliases}))"
+        ),
+        "cashback_rate": _optional(
+            "cashback_rate",
+            f"({_not_number('cashback_rate')} OR TRY_CAST(cashback_rate AS DECIMAL(38, {SCALE})) > 100)",
+        ),
+        "expected_cashback": _optional("expected_cashback", _not_number("expected_cashback")),
+        "max_cashback": _optional("max_cashback", _not_number("max_cashback")),
+        "hold_days": _optional(
+            "hold_days",
+            f"(NOT regexp_full_match(hold_days, '{_HOLD_DAYS}') OR TRY_CAST(hold_days AS INTEGER) > {_MAX_HOLD})",
+        ),
+        "store": _not_text("store"),
+        "title": _not_text("title"),
+    }
+    dispute_checks = {
+        "order_id": _not_id("order_id"),
+        "opened_at": _not_day("opened_at"),
+        "resolved_at": _optional("resolved_at", _not_day("resolved_at")),
+        "refund_amount": _optional("refund_amount", _not_number("refund_amount")),
+        "outcome": f"(length(outcome) > {MAX_TEXT})",
+    }
+    queries = [
+        ("orders", "order_id", f"SELECT count(*) FILTER (WHERE {_not_id('order_id')}) FROM raw_orders")
+    ]
+    for kind, table, checks, present in (
+        ("orders", "raw_orders", order_checks, order_fields),
+        ("disputes", "raw_disputes", dispute_checks, dispute_fields),
+    ):
+        for field in present:
+            if field in checks:
+                queries.append(
+                    (
+                        kind,
+                        field,
+                        f"SELECT count(*) FILTER (WHERE {checks[field]}) FROM (SELECT DISTINCT {field} FROM {table})",
+                    )
+                )
+    if "resolved_at" in dispute_fields:
+        queries.append(
+            (
+                "disputes",
+                "resolved_at before opened_at",
+                "SELECT count(*) FROM raw_disputes "
+                "WHERE TRY_CAST(NULLIF(resolved_at, '') AS DATE) < TRY_CAST(opened_at AS DATE)",
+            )
+        )
+    for kind, field, query in queries:
+        bad = run.scalar(query)
+        if bad:
+            raise NotPlain(f"{kind}: {bad} {field} values not plain")
+
+
+def _check_records(run: _Prepared) -> None:
+    """The checks across records, which the Python engine would name. (Dates are compared as
+    their text: plain ISO dates sort as the days do.)"""
+    if run.scalar("SELECT count(*) - count(DISTINCT order_id) FROM raw_orders"):
+        raise NotPlain("repeated order ids")
+    orphans, early = run.con.execute(
+        "SELECT count(*) FILTER (WHERE o.order_id IS NULL), count(*) FILTER (WHERE d.opened_at < o.ordered_at) "
+        "FROM raw_disputes d LEFT JOIN raw_orders o ON o.order_id = d.order_id"
+    ).fetchone()
+    if orphans:
+        raise NotPlain("disputes of no order")
+    if early:
+        raise NotPlain("disputes opened before their order")
+
+
+def _check_stores(run: _Prepared, book: PolicyBook) -> None:
+    """The SQL matches stores with lower() where Python uses casefold(): for the names in the
+    file, each must find the same store policy both ways."""
+    if not book.stores:
+        return
+    folded = fold_expression("store", DIALECTS["duckdb"])
+    for name, sql_key in run.con.execute(
+        f"SELECT DISTINCT store, {folded} FROM orders WHERE store IS NOT NULL"
+    ).fetchall():
+        python_key = fold(name)
+        if (python_key if python_key in book.stores else None) != (
+            sql_key if sql_key in book.stores else None
+        ):
+            raise NotPlain("a store name SQL folds otherwise")
+
+
+def _check_and_sum(run: _Prepared, results: str, refunds: bool) -> None:
+    """What the rules refuse (rules 2, 3 and 7) on the orders the report evaluates, and the
+    totals per currency, in one pass over the rules' results."""
+    unit = (
+        f"CASE q.digits WHEN 0 THEN {10**SCALE} WHEN 3 THEN {10 ** (SCALE - 3)} ELSE {10 ** (SCALE - 2)} END"
+    )
+    # the decimals of each order's refunds that are not zeros, against the order's currency
+    decimals = "length(rtrim(split_part(refund_amount, '.', 2), '0'))"
+    finer = (
+        f"(SELECT order_id, max({decimals}) AS decimals FROM raw_disputes "
+        f"WHERE refund_amount <> '' AND opened_at <= '{run.as_of.isoformat()}' GROUP BY order_id)"
+        if refunds
+        else "(SELECT '' AS order_id, 0 AS decimals WHERE false)"
+    )
+    rows = run.con.execute(
+        "SELECT q.currency, any_value(q.digits), count(*), "
+        "sum(CASE WHEN q.status = 'pending' THEN q.c ELSE 0 END), "
+        "sum(CASE WHEN q.status = 'confirmed' THEN q.c ELSE 0 END), sum(q.e - q.c), sum(q.no_currency), "
+        "count(*) FILTER (WHERE q.e IS NULL), count(*) FILTER (WHERE q.fm > q.am), "
+        f"count(*) FILTER (WHERE q.a8 <> q.am * {unit}), count(*) FILTER (WHERE f.decimals > q.digits) "
+        f"FROM {results} q LEFT JOIN {finer} f ON f.order_id = q.order_id GROUP BY q.currency"
+    ).fetchall()
+    if any(row[7] for row in rows):
+        raise NotPlain("an order with neither a rate nor a fixed cashback")
+    if any(row[8] for row in rows):
+        raise NotPlain("refunds above the amount")
+    if any(row[9] for row in rows):
+        raise NotPlain("an amount finer than the currency's minor unit")
+    if any(row[10] for row in rows):
+        raise NotPlain("a refund finer than the currency's minor unit")
+    for currency, digits, count, pending, confirmed, cancelled, assumed, *_checks in rows:
+        sums = run.totals.by_currency[currency] = CurrencyTotals()
+        sums.orders = count
+        sums.pending, sums.confirmed, sums.cancelled = (
+            Decimal(int(value)).scaleb(-digits) for value in (pending, confirmed, cancelled)
+        )
+        run.assumed += int(assumed)

@@ -1,0 +1,411 @@
+"""The rules as one SQL query, for DuckDB, Spark, Trino and PostgreSQL: pure text from a policy
+book and a date (`cashback sql`, and the DuckDB engine, which runs the duckdb dialect).
+
+The query reads two tables with every canonical column, typed (optional columns may be NULL):
+
+    orders(order_id, ordered_at DATE, amount DECIMAL, currency, cashback_rate DECIMAL,
+           expected_cashback DECIMAL, max_cashback DECIMAL, hold_days INTEGER, store, title)
+    disputes(order_id, opened_at DATE, resolved_at DATE, refund_amount DECIMAL, outcome)
+
+and returns one row per order dated on or before the as-of date, with the JSON order fields as
+text, written exactly as `status --format json` writes them.
+
+Exactness. No DOUBLE, no ROUND, no division that could round: every figure is a whole number
+of a fixed unit in a 38-digit integer type (HUGEINT in DuckDB, DECIMAL(38,0) elsewhere), and
+integer division is DuckDB's `//`, PostgreSQL's div(), or in Trino and Spark the division of
+the multiple below the dividend (a - mod(a, b)) / b, which has no remainder to round.
+Amounts, rates, caps and fixed figures are read at 8 decimals (the most the tool accepts) and
+scaled to integers; amounts and refunds then go to the currency's minor units. Each rounded
+figure is a quotient N / D of two integers, products taken before any division: its integer
+part and remainder come from integer division, and half-up, half-even or down is decided on
+the remainder (2r >= D, 2r > D or 2r = D with an odd quotient, never). Bounds: an amount below
+10^15 with 3 minor digits is below 10^18 minor units, a rate below 10^10 at 8 decimals, so no
+product exceeds 10^36 < 1.7 * 10^38. A CASE only ever chooses between integers, so DuckDB's
+CASE over decimals of different scales (which falls to scale 0) never arises. Money is
+formatted from the integer by hand with the currency's digits.
+
+The dialects differ only in the few places of `Dialect`: the integer type, integer division
+and remainder, adding days to a date, a date as text, regex flags and string escapes (and, in
+DuckDB, 64-bit shortcuts for what fits in 64 bits, since 128-bit division is slow there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..core.money import _MINOR_DIGITS, minor_digits
+from ..core.records import DisputePolicy, Policy
+
+if TYPE_CHECKING:
+    from ..inputs.policy_file import PolicyBook
+
+SCALE = 8  # decimals at which amounts, rates, caps and fixed figures are read
+_E8 = 10**SCALE
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    integer: str  # a 38-digit integer type
+    text: str  # the type CAST(... AS text) gives
+    division: str  # integer quotient of {a} by {b}, both >= 0
+    remainder: str  # remainder of {a} by {b}
+    add_days: str  # the date {d} plus {n} days
+    date_text: str  # the date {d} as YYYY-MM-DD
+    global_flag: bool  # regexp_replace replaces only the first match unless told 'g'
+    backslash_escapes: bool  # a backslash escapes in string literals (Spark)
+    materialized: str = ""  # the keyword that keeps a CTE from being inlined (and recomputed)
+    # {x}, a DECIMAL(38, 8), as a whole number of 10^-8: the exact product, cast back
+    scaled: str = "CAST({x} * 100000000 AS {integer})"
+
+    def div(self, a: str, b: str) -> str:
+        return self.division.format(a=a, b=b, integer=self.integer)
+
+    def mod(self, a: str, b: str) -> str:
+        return self.remainder.format(a=a, b=b)
+
+    def literal(self, text: str) -> str:
+        if self.backslash_escapes:
+            text = text.replace("\\", "\\\\")
+        return "'" + text.replace("'", "''") + "'"
+
+    def int_(self, value: int) -> str:
+        """An exact integer literal of the 38-digit type, however large."""
+        if -(2**31) < value < 2**31:
+            return f"CAST({value} AS {self.integer})"
+        return f"CAST({self.literal(str(value))} AS {self.integer})"
+
+
+DIALECTS = {
+    "duckdb": Dialect(
+        "duckdb",
+        integer="HUGEINT",
+        text="VARCHAR",
+        # HUGEINT division is 15 times slower than BIGINT's: BIGINT while the dividend fits
+        division="CASE WHEN ({a}) <= 9223372036854775807 THEN CAST(CAST({a} AS BIGINT) // CAST({b} AS BIGINT) AS HUGEINT) ELSE ({a}) // ({b}) END",
+        remainder="CASE WHEN ({a}) <= 9223372036854775807 THEN CAST(CAST({a} AS BIGINT) % CAST({b} AS BIGINT) AS HUGEINT) ELSE ({a}) % ({b}) END",
+        add_days="({d} + {n})",
+        date_text="CAST({d} AS VARCHAR)",
+        global_flag=True,
+        backslash_escapes=False,
+        # Casting a DECIMAL(38, 8) to HUGEINT divides a 128-bit number: 15 times slower than the
+        # whole and fractional parts of a value below 10^10 in 64 bits, exact as well
+        scaled=(
+            "CASE WHEN {x} < 10000000000 THEN CAST("
+            "CAST(trunc(CAST({x} AS DECIMAL(18, 8))) AS BIGINT) * 100000000 + CAST(CAST("
+            "CAST({x} AS DECIMAL(18, 8)) - trunc(CAST({x} AS DECIMAL(18, 8))) AS DECIMAL(18, 8)) * 100000000 AS BIGINT"
+            ") AS HUGEINT) ELSE CAST({x} * 100000000 AS HUGEINT) END"
+        ),
+    ),
+    "postgres": Dialect(
+        "postgres",
+        integer="NUMERIC(38, 0)",
+        text="TEXT",
+        division="div({a}, {b})",
+        remainder="mod({a}, {b})",
+        add_days="({d} + {n})",
+        date_text="to_char({d}, 'YYYY-MM-DD')",
+        global_flag=True,
+        backslash_escapes=False,
+        materialized="MATERIALIZED ",
+    ),
+    "trino": Dialect(
+        "trino",
+        integer="DECIMAL(38, 0)",
+        text="VARCHAR",
+        # an exact division of the multiple below {a}: Trino's decimal division rounds half-up
+        division="((({a}) - mod({a}, {b})) / ({b}))",
+        remainder="mod({a}, {b})",
+        add_days="date_add('day', {n}, {d})",
+        date_text="CAST({d} AS VARCHAR)",
+        global_flag=False,
+        backslash_escapes=False,
+    ),
+    "spark": Dialect(
+        "spark",
+        integer="DECIMAL(38, 0)",
+        text="STRING",
+        # an exact division, cast back: Spark widens decimal quotients to DECIMAL(38, 6)
+        division="CAST((({a}) - mod({a}, {b})) / ({b}) AS {integer})",
+        remainder="mod({a}, {b})",
+        add_days="date_add({d}, {n})",
+        date_text="CAST({d} AS STRING)",
+        global_flag=False,
+        backslash_escapes=True,
+    ),
+}
+
+# The JSON order fields, in their order (output/render.py's ORDER_KEYS): the query's columns.
+COLUMNS = (
+    "order_id",
+    "ordered_at",
+    "currency",
+    "amount",
+    "refunded",
+    "rate",
+    "expected_cashback",
+    "cashback",
+    "cancelled_cashback",
+    "status",
+    "confirm_on",
+    "reason",
+)
+# Worked-out columns the DuckDB engine may ask for besides them (`extra`).
+INTERNAL = (
+    "digits",  # the currency's minor digits
+    "a8",  # the amount × 10^8
+    "am",  # the amount in minor units
+    "fm",  # the counted refunds in minor units
+    "e",  # E in minor units
+    "c",  # C in minor units
+    "no_currency",  # 1 when the order names no currency (the policy's was taken)
+)
+
+
+def minor_digits_case(column: str) -> str:
+    """The currency's minor digits (core/money.py's table), as a CASE on the currency code."""
+    return _by_digits(column, {digits: str(digits) for digits in (0, 2, 3)})
+
+
+def _by_digits(column: str, value_of: dict[int, str]) -> str:
+    groups: dict[int, list[str]] = {}
+    for code, digits in sorted(_MINOR_DIGITS.items()):
+        groups.setdefault(digits, []).append(code)
+    default = minor_digits("")  # what a code the table does not know gets
+    branches = [
+        f"WHEN {column} IN ({', '.join(repr(code) for code in codes)}) THEN {value_of[digits]}"
+        for digits, codes in sorted(groups.items())
+        if value_of[digits] != value_of[default]
+    ]
+    if not branches:
+        return value_of[default]
+    return f"CASE {' '.join(branches)} ELSE {value_of[default]} END"
+
+
+def rules_query(
+    book: PolicyBook,
+    as_of: date,
+    dialect: str = "duckdb",
+    carry: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> str:
+    """Rules 1-9 as one SELECT over `orders` and `disputes`, as of `as_of`, under `book`.
+
+    `carry` names more columns of `orders` passed through to the result, `extra` worked-out
+    columns of INTERNAL; both follow the JSON order fields. No trailing semicolon, no ORDER BY.
+    """
+    sql = DIALECTS[dialect]
+    base = book.for_store(None)
+    assert base is not None
+    stores = {key: book.for_store(key) for key in book.stores}
+    day = f"DATE '{as_of.isoformat()}'"
+    n = sql.int_
+    e8, e10 = n(_E8), n(_E8 * 100)
+
+    def per_store(value) -> str:
+        """The policy's value for the order's store: a CASE on the folded store name."""
+        default = value(base)
+        branches = [
+            f"WHEN {sql.literal(key)} THEN {value(policy)}"
+            for key, policy in stores.items()
+            if value(policy) != default
+        ]
+        if not branches:
+            return default
+        return f"CASE {fold_expression('o.store', sql)} {' '.join(branches)} ELSE {default} END"
+
+    def scaled(column: str) -> str:
+        """A DECIMAL column as a whole number of 10^-8: exact for up to 8 decimals."""
+        return sql.scaled.format(x=f"CAST({column} AS DECIMAL(38, {SCALE}))", integer=sql.integer)
+
+    def scaled_value(value: Decimal | None) -> str:
+        if value is None:
+            return f"CAST(NULL AS {sql.integer})"
+        whole = value.scaleb(SCALE)
+        if whole != whole.to_integral_value():  # the tool reads at most 8 decimals
+            raise ValueError(f"more than {SCALE} decimals: {value}")
+        return n(int(whole))
+
+    def rounded(q: str, r: str, d: str) -> str:
+        """The quotient q (remainder r) of a division by d, rounded by the book's mode."""
+        mode = base.rounding
+        if mode == "down":
+            return q
+        if mode == "half-even":
+            return f"({q} + CASE WHEN {r} + {r} > {d} OR ({r} + {r} = {d} AND {sql.mod(q, '2')} = 1) THEN 1 ELSE 0 END)"
+        return f"({q} + CASE WHEN {r} + {r} >= {d} THEN 1 ELSE 0 END)"
+
+    def money(column: str) -> str:
+        return _digits_text(column, "t.digits", "t.u", sql)
+
+    currency = per_store(lambda policy: sql.literal(policy.currency))
+    hold = per_store(lambda policy: str(policy.hold_days))
+    rate = per_store(lambda policy: scaled_value(policy.rate))
+    cap = per_store(lambda policy: scaled_value(policy.max_cashback))
+    cancels = per_store(lambda policy: "1" if policy.dispute_policy is DisputePolicy.CANCEL else "0")
+    unit = _by_digits("p.currency", {d: str(10**d) for d in (0, 2, 3)})
+    to_minor = _by_digits("p.currency", {d: n(10 ** (SCALE - d)) for d in (0, 2, 3)})
+    carried = "".join(f", o.{_name(column)}" for column in carry)
+    # the rate with its trailing zeros stripped, as Decimal.normalize() does: 5.00000000 -> 5
+    rate_text = f"regexp_replace({_digits_text('t.r8', str(SCALE), e8, sql)}, '[.]?0+$', '')"
+    outputs = [
+        "t.order_id",
+        f"{sql.date_text.format(d='t.ordered_at')} AS ordered_at",
+        "t.currency",
+        f"{money('t.am')} AS amount",
+        f"{money('t.fm')} AS refunded",
+        f"CASE WHEN t.x8 IS NULL THEN {rate_text} END AS rate",
+        f"{money('t.e')} AS expected_cashback",
+        f"{money('t.c')} AS cashback",
+        f"{money('(t.e - t.c)')} AS cancelled_cashback",
+        "t.status",
+        f"{sql.date_text.format(d='t.confirm_on')} AS confirm_on",
+        "t.reason",
+        *(f"t.{_name(column)}" for column in carry),
+        *(f"t.{_name(column)}" for column in extra),
+    ]
+    unknown = set(extra) - set(INTERNAL)
+    if unknown:
+        raise ValueError(f"unknown columns: {sorted(unknown)}")
+    cancelled_by_dispute = "t.cancels = 1 AND t.disputed = 1"
+    on_hold = f"'on hold until ' || {sql.date_text.format(d='t.confirm_on')}"
+    confirmed = f"'confirmed on ' || {sql.date_text.format(d='t.confirm_on')}"
+    columns = ",\n    ".join(outputs)
+    policies = "; ".join(
+        f"{name}: {_describe(policy)}" for name, policy in [("other stores", base), *stores.items()]
+    )
+    return f"""-- cashback: rules 1-9 of docs/rules.md as of {as_of.isoformat()}, {dialect} dialect, {base.rounding} rounding
+-- policies ({policies})
+-- Reads orders and disputes with every canonical column, data as `cashback validate` accepts it
+-- (amounts and refunds in the currency's minor units, refunds within the amount, 8 decimals at most);
+-- one row per order dated on or before the as-of date, with the JSON order fields as text.
+WITH policy_orders AS (
+    -- rules 3, 6, 9 and the store policies: each order's own column, else its store's policy
+    SELECT o.order_id, o.ordered_at{carried},
+        COALESCE(o.currency, {currency}) AS currency,
+        COALESCE(o.hold_days, {hold}) AS hold_days,
+        {scaled("o.amount")} AS a8,
+        {scaled("o.expected_cashback")} AS x8,
+        CASE WHEN o.expected_cashback IS NULL THEN COALESCE({scaled("o.cashback_rate")}, {rate}) END AS r8,
+        COALESCE({scaled("o.max_cashback")}, {cap}) AS k8,
+        {cancels} AS cancels,
+        CASE WHEN o.currency IS NULL THEN 1 ELSE 0 END AS no_currency
+    FROM orders o
+    WHERE o.ordered_at <= {day}  -- rule 8
+), dispute_state AS (
+    -- rules 1 and 2: disputes opened by the as-of date; refunds of those resolved by then
+    SELECT d.order_id,
+        MAX(CASE WHEN d.resolved_at IS NULL OR d.resolved_at > {day} THEN 1 ELSE 0 END) AS any_open,
+        SUM(CASE WHEN d.resolved_at <= {day} AND d.refund_amount IS NOT NULL
+            THEN {scaled("d.refund_amount")} ELSE {n(0)} END) AS f8,
+        MAX(CASE WHEN d.resolved_at <= {day} THEN d.resolved_at END) AS last_resolved
+    FROM disputes d
+    WHERE d.opened_at <= {day}
+    GROUP BY d.order_id
+), minor AS {sql.materialized}(
+    -- amounts and refunds in the currency's minor units (rule 7); rule 6's confirmation date
+    SELECT p.*,
+        {minor_digits_case("p.currency")} AS digits,
+        {unit} AS u,
+        {sql.div("p.a8", to_minor)} AS am,
+        {sql.div(f"COALESCE(s.f8, {n(0)})", to_minor)} AS fm,
+        CASE WHEN s.order_id IS NULL THEN 0 ELSE 1 END AS disputed,
+        COALESCE(s.any_open, 0) AS any_open,
+        CASE WHEN s.any_open = 1 THEN NULL
+            WHEN s.last_resolved > {sql.add_days.format(d="p.ordered_at", n="p.hold_days")} THEN s.last_resolved
+            ELSE {sql.add_days.format(d="p.ordered_at", n="p.hold_days")} END AS confirm_on
+    FROM policy_orders p
+    LEFT JOIN dispute_state s ON s.order_id = p.order_id
+), expected_terms AS (
+    -- rule 3 as a fraction e_num / e_den of minor units: the fixed figure or amount x rate / 100,
+    -- or the cap when the figure is above it; rule 5 with a rate likewise, on what was not refunded
+    SELECT t.*,
+        CASE WHEN t.x8 IS NOT NULL THEN (CASE WHEN t.k8 IS NOT NULL AND t.x8 > t.k8 THEN t.k8 ELSE t.x8 END) * t.u
+            WHEN t.k8 IS NOT NULL AND t.am * t.r8 > t.k8 * t.u * 100 THEN t.k8 * t.u
+            ELSE t.am * t.r8 END AS e_num,
+        CASE WHEN t.x8 IS NOT NULL OR (t.k8 IS NOT NULL AND t.am * t.r8 > t.k8 * t.u * 100) THEN {e8}
+            ELSE {e10} END AS e_den,
+        CASE WHEN t.k8 IS NOT NULL AND (t.am - t.fm) * t.r8 > t.k8 * t.u * 100 THEN t.k8 * t.u
+            ELSE (t.am - t.fm) * t.r8 END AS rc_num,
+        CASE WHEN t.k8 IS NOT NULL AND (t.am - t.fm) * t.r8 > t.k8 * t.u * 100 THEN {e8}
+            ELSE {e10} END AS rc_den
+    FROM minor t
+), expected_parts AS (
+    SELECT t.*,
+        {sql.div("t.e_num", "t.e_den")} AS e_q, {sql.mod("t.e_num", "t.e_den")} AS e_r,
+        {sql.div("t.rc_num", "t.rc_den")} AS rc_q, {sql.mod("t.rc_num", "t.rc_den")} AS rc_r
+    FROM expected_terms t
+), expected AS (
+    -- E and, with a rate, rule 5's C, rounded once (rule 7)
+    SELECT t.*,
+        {rounded("t.e_q", "t.e_r", "t.e_den")} AS e,
+        {rounded("t.rc_q", "t.rc_r", "t.rc_den")} AS rc
+    FROM expected_parts t
+), fixed_parts AS (
+    -- rule 5 with a fixed figure: E x (amount - refunded) / amount, as quotient and remainder.
+    -- (No cap: that figure is at most E, itself at most the rounded cap, so capping it and
+    -- rounding gives what rounding alone gives.)
+    SELECT t.*,
+        {sql.div("t.e * (t.am - t.fm)", "NULLIF(t.am, 0)")} AS fc_q,
+        {sql.mod("t.e * (t.am - t.fm)", "NULLIF(t.am, 0)")} AS fc_r
+    FROM expected t
+), figures AS (
+    -- rules 4, 5, 6 and 9: what the order keeps, its status and the reason
+    SELECT t.*,
+        CASE WHEN {cancelled_by_dispute} THEN {n(0)}
+            WHEN t.fm = t.am THEN {n(0)}
+            WHEN t.fm = 0 THEN t.e
+            WHEN t.x8 IS NULL THEN t.rc
+            ELSE {rounded("t.fc_q", "t.fc_r", "t.am")} END AS c,
+        CASE WHEN ({cancelled_by_dispute}) OR t.fm = t.am THEN 'cancelled'
+            WHEN t.any_open = 1 OR {day} < t.confirm_on THEN 'pending'
+            ELSE 'confirmed' END AS status,
+        CASE WHEN {cancelled_by_dispute} THEN 'dispute opened'
+            WHEN t.fm = t.am THEN 'refunded in full'
+            WHEN t.any_open = 1 THEN 'dispute open'
+            WHEN {day} < t.confirm_on THEN {on_hold}
+            ELSE {confirmed} END AS reason
+    FROM fixed_parts t
+)
+SELECT {columns}
+FROM figures t"""
+
+
+def _name(column: str) -> str:
+    if not column.replace("_", "").isalnum():
+        raise ValueError(f"not a column name: {column!r}")
+    return column
+
+
+def fold_expression(column: str, sql: Dialect) -> str:
+    """A store name as the policy file's tables are matched: case and runs of spaces ignored.
+
+    (lower() for Python's casefold(), and \\s for its whitespace: the same for the names
+    people give stores; the DuckDB engine checks it on the data before relying on it.)
+    """
+    flags = ", 'g'" if sql.global_flag else ""
+    spaces = sql.literal(r"\s+")
+    return f"lower(trim(regexp_replace({column}, {spaces}, ' '{flags})))"
+
+
+def _digits_text(column: str, digits: str, unit: str, sql: Dialect) -> str:
+    """A whole number m >= 0 of 10^-digits as text with exactly `digits` decimals (1667 -> 16.67):
+    the integer part, a point, and the remainder padded to the digits (it has no more)."""
+    whole = f"CAST({sql.div(column, unit)} AS {sql.text})"
+    fraction = f"lpad(CAST({sql.mod(column, unit)} AS {sql.text}), {digits}, '0')"
+    if digits.isdigit():
+        return f"{whole} || '.' || {fraction}"
+    return f"CASE WHEN {digits} = 0 THEN CAST({column} AS {sql.text}) ELSE {whole} || '.' || {fraction} END"
+
+
+def _describe(policy: Policy) -> str:
+    parts = [f"hold {policy.hold_days} days", f"currency {policy.currency}", policy.dispute_policy.value]
+    if policy.rate is not None:
+        parts.append(f"rate {policy.rate}%")
+    if policy.max_cashback is not None:
+        parts.append(f"cap {policy.max_cashback}")
+    return ", ".join(parts)
