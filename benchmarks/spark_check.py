@@ -8,7 +8,7 @@ It builds random orders and disputes, runs `cashback sql --dialect spark`'s quer
 Spark (ANSI mode on and off) and compares every order field with the Python engine's.
 """
 
-# ruff: noqa: E402
+# ruff: noqa: E402, UP031
 import random
 import sys
 import time
