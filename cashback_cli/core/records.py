@@ -87,6 +87,23 @@ class Policy(NamedTuple):
     share: Decimal = Decimal(100)  # percent of a network's commission passed on to the shopper
 
 
+# The fields of the JSON order object, in their order: what every engine and writer gives.
+ORDER_KEYS = (
+    "order_id",
+    "ordered_at",
+    "currency",
+    "amount",
+    "refunded",
+    "rate",
+    "expected_cashback",
+    "cashback",
+    "cancelled_cashback",
+    "status",
+    "confirm_on",
+    "reason",
+)
+
+
 class OrderResult(NamedTuple):
     """One order evaluated as of a date; the JSON order object is made from it."""
 

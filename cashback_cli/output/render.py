@@ -16,23 +16,9 @@ from functools import lru_cache
 from typing import IO, Any
 
 from ..core.money import EXACT, ROUNDING_MODES, format_money, format_percent, quantum
-from ..core.records import OrderResult
+from ..core.records import ORDER_KEYS, OrderResult
 from ..core.totals import Totals
 
-ORDER_KEYS = (
-    "order_id",
-    "ordered_at",
-    "currency",
-    "amount",
-    "refunded",
-    "rate",
-    "expected_cashback",
-    "cashback",
-    "cancelled_cashback",
-    "status",
-    "confirm_on",
-    "reason",
-)
 # What a network or a service reports of an order: keys present only when the input carries them.
 REPORTED_KEYS = ("reported_status", "network_status", "reported_cashback", "locks_on")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -38,7 +38,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..core.money import _MINOR_DIGITS, minor_digits
-from ..core.records import DisputePolicy, Policy
+from ..core.records import ORDER_KEYS, DisputePolicy, Policy
 
 if TYPE_CHECKING:
     from ..inputs.policy_file import PolicyBook
@@ -139,21 +139,7 @@ DIALECTS = {
     ),
 }
 
-# The JSON order fields, in their order (output/render.py's ORDER_KEYS): the query's columns.
-COLUMNS = (
-    "order_id",
-    "ordered_at",
-    "currency",
-    "amount",
-    "refunded",
-    "rate",
-    "expected_cashback",
-    "cashback",
-    "cancelled_cashback",
-    "status",
-    "confirm_on",
-    "reason",
-)
+COLUMNS = ORDER_KEYS  # the JSON order fields, in their order: the query's columns
 # Worked-out columns the DuckDB engine may ask for besides them (`extra`).
 INTERNAL = (
     "digits",  # the currency's minor digits
