@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from .records import OrderResult, Status
 
-SORTS = ("date", "amount", "cashback", "status")
 _STATUS_ORDER = {Status.PENDING: 0, Status.CONFIRMED: 1, Status.CANCELLED: 2}
 _ZERO = Decimal(0)
 

@@ -8,6 +8,7 @@ cell is written as the spreadsheet shows it (numbers exactly, dates as ISO dates
 
 from __future__ import annotations
 
+import math
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
@@ -217,7 +218,7 @@ def cell_text(value: object) -> str:
 def number_text(value: float) -> str:
     """A stored number as the spreadsheet shows it: 15 significant digits, no exponent, no
     trailing zeros (0.1+0.2 is 0.3, 100.0 is 100, 1E-7 is 0.0000001)."""
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):  # NaN or infinity: left as text for the parser to refuse
         return str(value)
     shown = _EXCEL_DIGITS.plus(Decimal(repr(value)))  # repr: the shortest text of that very float
     if not shown:
