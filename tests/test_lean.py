@@ -6,6 +6,7 @@ once by it and once with it switched off, and the two documents must be equal to
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from typer.testing import CliRunner
 
 import cashback_cli.run.lean as lean
 from cashback_cli.cli import app
+from cashback_cli.inputs.values import LAST_YEAR
+from cashback_cli.run.folded_disputes import FoldedDisputes, pack, unpack
 
 runner = CliRunner()
 AS_OF = date(2026, 11, 24)
@@ -116,11 +119,65 @@ def test_anything_not_plain_gives_way_to_the_careful_engine(tmp_path, monkeypatc
 
 
 def test_the_packed_dispute_state_unpacks_to_what_went_in():
-    folded = (123_456_789_000, 3, 1, 1, date(2026, 11, 2).toordinal(), date(2026, 10, 5).toordinal())
-    assert lean.unpack(lean.pack(*folded)) == folded
+    folded = (3, 1, 1, date(2026, 11, 2).toordinal(), date(2026, 10, 5).toordinal())
+    assert unpack(pack(*folded)) == folded
+    last_day = date(LAST_YEAR, 12, 31).toordinal()  # the latest date any input may hold
+    assert unpack(pack(15, 1, 1, last_day, last_day)) == (15, 1, 1, last_day, last_day)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ids=st.lists(st.text(min_size=1, max_size=12), max_size=300, unique=True), clash=st.booleans())
+def test_the_folded_disputes_find_every_id_they_hold_and_no_other(ids, clash):
+    # clash: every id gets the same digest, so only the ids' bytes tell them apart
+    digest = (lambda _id: 7) if clash else hash
+    table = FoldedDisputes()
+    held, others = ids[::2], ids[1::2]
+    for number, order_id in enumerate(held):
+        assert table.find(order_id, digest(order_id)) == -1
+        assert table.add(order_id, digest(order_id), number, 2 * number) == number
+    assert len(table) == len(held)
+    assert 4 * len(table) <= len(table.slots)  # a quarter full at most, after growing
+    for number, order_id in enumerate(held):
+        entry = table.find(order_id, digest(order_id))
+        assert (entry, table.refunds[entry], table.words[entry]) == (number, number, 2 * number)
+    assert all(table.find(order_id, digest(order_id)) == -1 for order_id in others)
 
 
 def test_half_up_half_even_and_down_on_exact_halves():
     # 5 / 2 = 2.5: half-up 3, half-even 2 (2 is even), down 2; 7 / 2 = 3.5: half-even 4
     assert [lean._round(5, 2, mode) for mode in ("half-up", "half-even", "down")] == [3, 2, 2]
     assert lean._round(7, 2, "half-even") == 4
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_order_ids_spilled_to_disk_still_catch_a_repeat_across_workers(tmp_path, monkeypatch, repeat):
+    monkeypatch.setattr(lean, "SPILL_AT", 3)  # every few orders go to the bucket files
+    monkeypatch.setattr(lean, "_CHUNK", 64)  # (the workers spill between chunks)
+    spilled = []
+    check = lean.any_repeated
+    monkeypatch.setattr(
+        lean, "any_repeated", lambda folder, *a: spilled.extend(os.listdir(folder)) or check(folder, *a)
+    )
+    rows = [f"O{n},2026-10-{1 + n % 28:02d},{100 + n},USD,5" for n in range(60)]
+    if repeat:
+        rows[-1] = rows[0].replace("2026-10-01", "2026-10-02")  # the first id again, in the other half
+    (tmp_path / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(rows) + "\n"
+    )
+    (tmp_path / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\nO7,2026-10-09,,,\n"
+    )
+    args = ["status", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "--as-of", "2026-11-24"]
+    args += ["--summary", "-f", "json", "--jobs", "2"]
+    answers = []
+    original = lean.lean_summary
+    monkeypatch.setattr(
+        lean, "lean_summary", lambda *a, **k: answers.append(original(*a, **k)) or answers[-1]
+    )
+    result = runner.invoke(app, args)
+    assert (answers[0] is None) == repeat
+    assert {name.split("-")[0] for name in spilled} == {"0", "1"}  # both workers spilled
+    if repeat:
+        assert result.exit_code != 0 and "O0" in result.stderr
+    else:
+        assert result.exit_code == 0 and '"orders": 60' in result.stdout

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -28,7 +29,9 @@ from ..core.totals import CurrencyTotals, Totals
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.rows import LoadOptions
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from .folded_disputes import FoldedDisputes, pack, unpack
 from .parallel import MergedRun
+from .repeated_ids import SPILL_AT, any_repeated, spill
 
 _ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
 _DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
@@ -52,9 +55,10 @@ class _Job(NamedTuple):
     cap: Decimal | None
     rounding: str
     cancel: bool
+    folder: str = ""  # where the workers spill their order ids' hashes
 
 
-_disputes: dict[str, int] = {}  # set before the fork: workers inherit it
+_disputes = FoldedDisputes()  # set before the fork: workers inherit it
 
 
 def lean_summary(
@@ -74,18 +78,23 @@ def lean_summary(
         _disputes, dispute_count = _fold_disputes(dispute_files, as_of)
         disputed = len(_disputes)
         ranges = _byte_ranges(orders, workers)
-        if len(ranges) > 1:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(len(ranges)) as pool:
-                shares = pool.starmap(_work, [(job, start, end) for start, end in ranges])
-        else:
-            shares = [_work(job, *ranges[0])]
+        with tempfile.TemporaryDirectory(prefix="cashback-") as folder:
+            job = job._replace(folder=folder)
+            if len(ranges) > 1:
+                context = multiprocessing.get_context("fork")
+                with context.Pool(len(ranges)) as pool:
+                    work = [(job, worker, *where) for worker, where in enumerate(ranges)]
+                    shares = pool.starmap(_work, work)
+            else:
+                shares = [_work(job, 0, *ranges[0])]
+            if any(share is None for share in shares):
+                return None
+            if any_repeated(folder, len(ranges), (share[4] for share in shares)):
+                return None  # a repeated order id (or two ids of one hash): the careful way names it
     except GiveUp:
         return None
     finally:
-        _disputes = {}
-    if any(share is None for share in shares):
-        return None
+        _disputes = FoldedDisputes()
     return _merge(shares, as_of, dispute_count, disputed)
 
 
@@ -162,12 +171,13 @@ def _day(text: str, days: dict[str, int]) -> int:
     return ordinal
 
 
-def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[dict[str, int], int]:
-    """Each disputed order's disputes, folded as of the date:
-    (counted refunds in 10**-8 units, finest refund digits, any open, any opened, last
-    resolution, first opening) — all the rules and the checks need."""
+def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[FoldedDisputes, int]:
+    """Each disputed order's disputes, folded as of the date: counted refunds in 10**-8
+    units, and (finest refund digits, any open, any opened, last resolution, first opening)
+    — all the rules and the checks need."""
     today = as_of.toordinal()
-    folded: dict[str, int] = {}
+    folded = FoldedDisputes()
+    refunds, words = folded.refunds, folded.words
     days: dict[str, int] = {}
     count = 0
     for path in paths:
@@ -207,10 +217,12 @@ def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[dict[str, int], i
                     number, digits = _fraction(refund_text)
                     refund = number * 10 ** (_FRACTION - digits)
                 count += 1
-                old = folded.get(order_id)
-                refunded, finest, is_open, exists, last, first = (
-                    unpack(old) if old else (0, 0, 0, 0, 0, opened)
-                )
+                digest = hash(order_id)
+                entry = folded.find(order_id, digest)
+                if entry < 0:
+                    refunded, (finest, is_open, exists, last, first) = 0, (0, 0, 0, 0, opened)
+                else:
+                    refunded, (finest, is_open, exists, last, first) = refunds[entry], unpack(words[entry])
                 first = min(first, opened)
                 if opened <= today:
                     exists = 1
@@ -220,30 +232,20 @@ def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[dict[str, int], i
                     else:
                         refunded += refund
                         last = max(last, resolved)
-                folded[order_id] = pack(refunded, finest, is_open, exists, last, first)
-                if len(folded) > MAX_DISPUTED:
-                    raise GiveUp  # the disk-backed index keeps memory flat past this
+                word = pack(finest, is_open, exists, last, first)
+                try:
+                    if entry < 0:
+                        folded.add(order_id, digest, refunded, word)
+                        if len(folded) > MAX_DISPUTED:
+                            raise GiveUp  # the disk-backed index keeps memory flat past this
+                    else:
+                        refunds[entry], words[entry] = refunded, word
+                except OverflowError:  # refunds past 92 billion on one order: not plain
+                    raise GiveUp from None
     return folded, count
 
 
-MAX_DISPUTED = 400_000  # disputed orders held by the lean engine (about 40 MiB)
-_DAY_BITS = 20  # day ordinals up to the year 2871
-
-
-def pack(refunded: int, finest: int, is_open: int, exists: int, last: int, first: int) -> int:
-    """One order's folded disputes as a single integer: a few dozen bytes, not a tuple of six."""
-    return (((refunded << _DAY_BITS | last) << _DAY_BITS | first) << 4 | finest) << 2 | is_open << 1 | exists
-
-
-def unpack(packed: int) -> tuple[int, int, int, int, int, int]:
-    exists, is_open = packed & 1, packed >> 1 & 1
-    packed >>= 2
-    finest = packed & 15
-    packed >>= 4
-    first = packed & ((1 << _DAY_BITS) - 1)
-    packed >>= _DAY_BITS
-    last = packed & ((1 << _DAY_BITS) - 1)
-    return packed >> _DAY_BITS, finest, is_open, exists, last, first
+MAX_DISPUTED = 1_500_000  # disputed orders held by the lean engine (about 90 MiB)
 
 
 def _byte_ranges(path: str, workers: int) -> list[tuple[int, int]]:
@@ -272,10 +274,10 @@ def _round(numerator: int, denominator: int, mode: str) -> int:
     return quotient
 
 
-def _work(job: _Job, start: int, end: int):
+def _work(job: _Job, worker: int, start: int, end: int):
     """One byte range's sums per currency, or None when something is not plain."""
     try:
-        return _sums(job, start, end)
+        return _sums(job, worker, start, end)
     except GiveUp:
         return None
 
@@ -283,8 +285,8 @@ def _work(job: _Job, start: int, end: int):
 _CHUNK = 1 << 20  # bytes read at a time: memory stays small whatever the file
 
 
-def _lines(path: str, start: int, end: int):
-    """The lines between two line starts, a chunk at a time (never the whole range at once)."""
+def _chunks(path: str, start: int, end: int):
+    """The lines between two line starts, a list per chunk (never the whole range at once)."""
     with open(path, "rb") as handle:
         handle.seek(start)
         rest = b""
@@ -303,107 +305,114 @@ def _lines(path: str, start: int, end: int):
                 raise GiveUp from None
             if '"' in text:
                 raise GiveUp
-            yield from text.split("\n")
+            yield text.split("\n")
         if rest:
             try:
-                yield from rest.decode("utf-8").split("\n")
+                yield rest.decode("utf-8").split("\n")
             except UnicodeDecodeError:
                 raise GiveUp from None
 
 
-def _sums(job: _Job, start: int, end: int):
+def _sums(job: _Job, worker: int, start: int, end: int):
     i_id, i_day, i_amount, i_currency, i_rate = job.columns
     width, today, hold = job.width, job.as_of, job.hold_days
     disputes = _disputes
+    slots, mask, refunds, words = disputes.slots, disputes.mask, disputes.refunds, disputes.words
     days: dict[str, int] = {}
     rates: dict[str, tuple[int, int]] = {}
     plain = PLAIN_NUMBER.fullmatch
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
     hashes = array("Q")
     future = assumed = matched = 0
-    for line in _lines(job.path, start, end):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line.strip(", \t"):
-            continue
-        cells = line.split(",")
-        if len(cells) != width:
-            raise GiveUp
-        order_id = cells[i_id].strip()
-        if not order_id or len(order_id) > MAX_TEXT:
-            raise GiveUp
-        hashes.append(hash(order_id) & _HASH_BITS)
-        ordered = _day(cells[i_day], days)
-        amount_text = cells[i_amount]
-        if not plain(amount_text):
-            raise GiveUp
-        currency = cells[i_currency] if i_currency >= 0 else ""
-        if currency and (len(currency) != 3 or not currency.isascii() or not currency.isupper()):
-            raise GiveUp
-        rate_text = cells[i_rate] if i_rate >= 0 else ""
-        packed = disputes.get(order_id)
-        folded = None
-        if packed is not None:
-            matched += 1
-            folded = unpack(packed)
-            if folded[5] < ordered:
-                raise GiveUp  # a dispute opened before its order
-        if ordered > today:
-            future += 1
-            continue
-        if not currency:
-            currency = job.currency
-            assumed += 1
-        digits = minor_digits(currency)
-        whole, _point, fraction = amount_text.partition(".")
-        if len(fraction) > digits:
-            raise GiveUp
-        amount = int(whole + fraction.ljust(digits, "0"))
-        if not amount:
-            raise GiveUp
-        if rate_text:
-            rate = rates.get(rate_text)
-            if rate is None:
-                if not plain(rate_text) or Decimal(rate_text) > 100:
-                    raise GiveUp
-                rate = rates[rate_text] = _fraction(rate_text)
-        elif job.rate is not None:
-            rate = job.rate
-        else:
-            raise GiveUp
-        numerator, power = rate
-        denominator = 100 * 10**power
-        expected = _capped(amount * numerator, denominator, digits, job)
-        refunded = 0
-        is_open = exists = False
-        last = 0
-        if folded is not None:
-            units, finest, is_open, exists, last, _first = folded
-            if finest > digits:
-                raise GiveUp  # a refund finer than the currency's unit
-            refunded = units // 10 ** (_FRACTION - digits)
-            if refunded > amount:
+    for lines in _chunks(job.path, start, end):
+        if len(hashes) >= SPILL_AT:
+            spill(hashes, job.folder, worker)
+        for line in lines:
+            if line.endswith("\r"):
+                line = line[:-1]
+            if not line.strip(", \t"):
+                continue
+            cells = line.split(",")
+            if len(cells) != width:
                 raise GiveUp
-        if job.cancel and exists or refunded == amount:
-            cashback, status = 0, 3
-        else:
-            if refunded:
-                cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+            order_id = cells[i_id].strip()
+            if not order_id or len(order_id) > MAX_TEXT:
+                raise GiveUp
+            ordered = _day(cells[i_day], days)
+            amount_text = cells[i_amount]
+            if not plain(amount_text):
+                raise GiveUp
+            currency = cells[i_currency] if i_currency >= 0 else ""
+            if currency and (len(currency) != 3 or not currency.isascii() or not currency.isupper()):
+                raise GiveUp
+            rate_text = cells[i_rate] if i_rate >= 0 else ""
+            digest = hash(order_id)
+            hashes.append(digest & _HASH_BITS)
+            folded = None
+            if slots[digest & mask]:  # most orders have no dispute: one look tells them so
+                entry = disputes.find(order_id, digest)
+                if entry >= 0:
+                    matched += 1
+                    folded = refunds[entry], words[entry]
+                    if unpack(folded[1])[4] < ordered:
+                        raise GiveUp  # a dispute opened before its order
+            if ordered > today:
+                future += 1
+                continue
+            if not currency:
+                currency = job.currency
+                assumed += 1
+            digits = minor_digits(currency)
+            whole, _point, fraction = amount_text.partition(".")
+            if len(fraction) > digits:
+                raise GiveUp
+            amount = int(whole + fraction.ljust(digits, "0"))
+            if not amount:
+                raise GiveUp
+            if rate_text:
+                rate = rates.get(rate_text)
+                if rate is None:
+                    if not plain(rate_text) or Decimal(rate_text) > 100:
+                        raise GiveUp
+                    rate = rates[rate_text] = _fraction(rate_text)
+            elif job.rate is not None:
+                rate = job.rate
             else:
-                cashback = expected
-            if is_open:
-                status = 1
+                raise GiveUp
+            numerator, power = rate
+            denominator = 100 * 10**power
+            expected = _capped(amount * numerator, denominator, digits, job)
+            refunded = 0
+            is_open = exists = False
+            last = 0
+            if folded is not None:
+                units, word = folded
+                finest, is_open, exists, last, _first = unpack(word)
+                if finest > digits:
+                    raise GiveUp  # a refund finer than the currency's unit
+                refunded = units // 10 ** (_FRACTION - digits)
+                if refunded > amount:
+                    raise GiveUp
+            if job.cancel and exists or refunded == amount:
+                cashback, status = 0, 3
             else:
-                confirm_on = max(ordered + hold, last)
-                status = 1 if today < confirm_on else 2
-        row = sums.get(currency)
-        if row is None:
-            row = sums[currency] = [0, 0, 0, 0]
-        row[0] += 1
-        if status != 3:
-            row[status] += cashback
-        row[3] += expected - cashback
-    return sums, future, assumed, matched, hashes
+                if refunded:
+                    cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+                else:
+                    cashback = expected
+                if is_open:
+                    status = 1
+                else:
+                    confirm_on = max(ordered + hold, last)
+                    status = 1 if today < confirm_on else 2
+            row = sums.get(currency)
+            if row is None:
+                row = sums[currency] = [0, 0, 0, 0]
+            row[0] += 1
+            if status != 3:
+                row[status] += cashback
+            row[3] += expected - cashback
+    return sums, future, assumed, matched, hashes  # hashes: those not spilled yet
 
 
 def _capped(numerator: int, denominator: int, digits: int, job: _Job) -> int:
@@ -420,21 +429,16 @@ def _capped(numerator: int, denominator: int, digits: int, job: _Job) -> int:
 def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun | None:
     merged = MergedRun(as_of)
     merged.dispute_count = dispute_count
-    buckets: list[array] = [array("Q") for _bucket in range(256)]
     matched = 0
     totals: dict[str, list[int]] = {}
-    for sums, future, assumed, found, hashes in shares:
+    for sums, future, assumed, found, _hashes in shares:
         merged.left_out_future += future
         merged.assumed_currency += assumed
         matched += found
-        for digest in hashes:
-            buckets[digest >> 56].append(digest)
         for currency, row in sums.items():
             into = totals.setdefault(currency, [0, 0, 0, 0])
             for index in range(4):
                 into[index] += row[index]
-    if any(len(set(bucket)) != len(bucket) for bucket in buckets):
-        return None  # a repeated order id (or two ids of one hash): the careful way names it
     if matched != disputed:
         return None  # a dispute of an order the file does not have: the careful way names it
     merged.totals = _totals(totals)

@@ -1,0 +1,92 @@
+"""Each disputed order's disputes, folded into flat arrays: what the lean engine keeps of them.
+
+A dict keyed by order id costs about 150 bytes an entry (the id's str, an int, the dict's
+slot); a million disputed orders would take the lean engine past its memory budget. Here an
+entry costs its id's bytes plus 24 (hash, refund sum, one word of dates and flags) and four
+bytes for each of the open-addressing slots, kept at most a quarter full so that an order with
+no dispute is usually told so by one look at one slot.
+
+The hash is Python's own for the id: the workers are forked, so they hash as the parent did.
+A hash match is confirmed against the id's bytes: two ids never share an entry.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+_DAY_BITS = 20  # day ordinals up to the year 2871
+_DAY_MASK = (1 << _DAY_BITS) - 1
+_FIRST_SLOTS = 1 << 12
+
+
+def pack(finest: int, is_open: int, exists: int, last: int, first: int) -> int:
+    """An order's dispute dates and flags as one 64-bit word."""
+    return ((last << _DAY_BITS | first) << 4 | finest) << 2 | is_open << 1 | exists
+
+
+def unpack(word: int) -> tuple[int, int, int, int, int]:
+    """(finest refund digits, any open, any opened, last resolution, first opening)."""
+    exists, is_open = word & 1, word >> 1 & 1
+    word >>= 2
+    finest = word & 15
+    word >>= 4
+    return finest, is_open, exists, word >> _DAY_BITS & _DAY_MASK, word & _DAY_MASK
+
+
+class FoldedDisputes:
+    """Order id → (counted refunds in fixed units, dates and flags word), in arrays."""
+
+    def __init__(self) -> None:
+        self.slots = array("i", bytes(4 * _FIRST_SLOTS))  # entry number + 1; 0 is empty
+        self.mask = _FIRST_SLOTS - 1
+        self.hashes = array("q")
+        self.refunds = array("q")
+        self.words = array("q")
+        self._ids = bytearray()
+        self._ends = array("Q")
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def find(self, order_id: str, digest: int) -> int:
+        """The entry of an order id (digest = hash(order_id)), or -1."""
+        slots, hashes, mask = self.slots, self.hashes, self.mask
+        at = digest & mask
+        while entry := slots[at]:
+            entry -= 1
+            if hashes[entry] == digest and self._id(entry) == order_id:
+                return entry
+            at = (at + 1) & mask
+        return -1
+
+    def add(self, order_id: str, digest: int, refund: int, word: int) -> int:
+        """A new entry for an id not held yet; its number."""
+        entry = len(self.hashes)
+        self.hashes.append(digest)
+        self.refunds.append(refund)  # OverflowError past 2**63 - 1: the caller gives up
+        self.words.append(word)
+        self._ids += order_id.encode()
+        self._ends.append(len(self._ids))
+        if 4 * len(self.hashes) > len(self.slots):
+            self._grow()
+        else:
+            self._place(entry)
+        return entry
+
+    def _id(self, entry: int) -> str:
+        start = self._ends[entry - 1] if entry else 0
+        return self._ids[start : self._ends[entry]].decode()
+
+    def _place(self, entry: int) -> None:
+        slots, mask = self.slots, self.mask
+        at = self.hashes[entry] & mask
+        while slots[at]:
+            at = (at + 1) & mask
+        slots[at] = entry + 1
+
+    def _grow(self) -> None:
+        size = 2 * len(self.slots)
+        self.slots = array("i", bytes(4 * size))
+        self.mask = size - 1
+        for entry in range(len(self.hashes)):
+            self._place(entry)
