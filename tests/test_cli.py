@@ -306,6 +306,13 @@ def test_help_shows_an_example(command):
     assert "Example" in result.stdout
 
 
+def test_help_names_the_extras_to_install():
+    # Rich reads "[duckdb]" as markup and drops it unless it is escaped
+    text = plain(invoke("status", "--help").stdout)
+    assert "pip install 'cashback-cli[duckdb]'" in text
+    assert "pip install 'cashback-cli[xlsx]'" in text
+
+
 def test_version_prints_the_version():
     result = invoke("--version")
     assert result.exit_code == 0

@@ -165,7 +165,7 @@ SheetOpt = Annotated[
     typer.Option(
         "--sheet",
         metavar="NAME",
-        help="The sheet to read in an .xlsx workbook (needs the xlsx extra: pip install 'cashback-cli[xlsx]').",
+        help="The sheet to read in an .xlsx workbook (needs the xlsx extra: pip install 'cashback-cli\\[xlsx]').",
         show_default="the first sheet",
     ),
 ]
@@ -187,7 +187,7 @@ EngineOpt = Annotated[
     typer.Option(
         "--engine",
         help=(
-            "python; duckdb for big plain CSV files (needs pip install 'cashback-cli[duckdb]'; "
+            "python; duckdb for big plain CSV files (needs pip install 'cashback-cli\\[duckdb]'; "
             "anything else is read by python); auto: duckdb for a plain CSV of 8 MB or more when "
             "installed. The output is the same."
         ),
