@@ -39,6 +39,7 @@ class FoldedDisputes:
     def __init__(self) -> None:
         self.slots = array("i", bytes(4 * _FIRST_SLOTS))  # entry number + 1; 0 is empty
         self.mask = _FIRST_SLOTS - 1
+        self._room = _FIRST_SLOTS // 4  # entries held before the slots double
         self.hashes = array("q")
         self.refunds = array("q")
         self.words = array("q")
@@ -65,28 +66,30 @@ class FoldedDisputes:
         self.hashes.append(digest)
         self.refunds.append(refund)  # OverflowError past 2**63 - 1: the caller gives up
         self.words.append(word)
-        self._ids += order_id.encode()
-        self._ends.append(len(self._ids))
-        if 4 * len(self.hashes) > len(self.slots):
+        ids = self._ids
+        ids += order_id.encode()
+        self._ends.append(len(ids))
+        if entry >= self._room:
             self._grow()
-        else:
-            self._place(entry)
+            return entry
+        slots, mask = self.slots, self.mask
+        at = digest & mask
+        while slots[at]:
+            at = (at + 1) & mask
+        slots[at] = entry + 1
         return entry
 
     def _id(self, entry: int) -> str:
         start = self._ends[entry - 1] if entry else 0
         return self._ids[start : self._ends[entry]].decode()
 
-    def _place(self, entry: int) -> None:
-        slots, mask = self.slots, self.mask
-        at = self.hashes[entry] & mask
-        while slots[at]:
-            at = (at + 1) & mask
-        slots[at] = entry + 1
-
     def _grow(self) -> None:
         size = 2 * len(self.slots)
-        self.slots = array("i", bytes(4 * size))
-        self.mask = size - 1
-        for entry in range(len(self.hashes)):
-            self._place(entry)
+        self.slots = slots = array("i", bytes(4 * size))
+        self.mask = mask = size - 1
+        self._room = size // 4
+        for entry, digest in enumerate(self.hashes, 1):
+            at = digest & mask
+            while slots[at]:
+                at = (at + 1) & mask
+            slots[at] = entry

@@ -36,7 +36,6 @@ from .repeated_ids import SPILL_AT, any_repeated, spill
 _ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
 _DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
 _FRACTION = 8  # refunds are summed in units of 10**-8, the finest a plain number may be
-_HASH_BITS = (1 << 64) - 1
 _MODES = {"half-up", "half-even", "down"}
 
 
@@ -188,25 +187,20 @@ def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[FoldedDisputes, i
         if columns is None or min(columns[:2]) < 0:
             raise GiveUp
         i_id, i_opened, i_resolved, i_refund, i_outcome = columns
-        with open(path, encoding="utf-8", newline="") as handle:
-            handle.readline()
-            for line in handle:
-                line = line.rstrip("\r\n")
-                if not line.strip(", \t"):
-                    continue
-                if '"' in line:
-                    raise GiveUp
+        width = len(header)
+        for lines in _chunks(path, *_byte_ranges(path, 1)[0]):
+            for line in lines:
                 cells = line.split(",")
-                if len(cells) != len(header):
+                if len(cells) != width or not (order_id := cells[i_id].strip()):
+                    if not line.strip(", \t"):
+                        continue  # a blank line
                     raise GiveUp
-                order_id = cells[i_id].strip()
-                if not order_id or len(order_id) > MAX_TEXT:
+                if len(order_id) > MAX_TEXT or (i_outcome >= 0 and len(cells[i_outcome].strip()) > MAX_TEXT):
                     raise GiveUp
-                if i_outcome >= 0 and len(cells[i_outcome].strip()) > MAX_TEXT:
-                    raise GiveUp
-                opened = _day(cells[i_opened], days)
+                opened_text = cells[i_opened]
+                opened = days.get(opened_text) or _day(opened_text, days)
                 resolved_text = cells[i_resolved] if i_resolved >= 0 else ""
-                resolved = _day(resolved_text, days) if resolved_text else 0
+                resolved = (days.get(resolved_text) or _day(resolved_text, days)) if resolved_text else 0
                 if resolved and resolved < opened:
                     raise GiveUp
                 refund_text = cells[i_refund] if i_refund >= 0 else ""
@@ -218,12 +212,12 @@ def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[FoldedDisputes, i
                     refund = number * 10 ** (_FRACTION - digits)
                 count += 1
                 digest = hash(order_id)
-                entry = folded.find(order_id, digest)
+                entry = folded.find(order_id, digest) if folded.slots[digest & folded.mask] else -1
                 if entry < 0:
-                    refunded, (finest, is_open, exists, last, first) = 0, (0, 0, 0, 0, opened)
+                    refunded, finest, is_open, exists, last, first = 0, 0, 0, 0, 0, opened
                 else:
                     refunded, (finest, is_open, exists, last, first) = refunds[entry], unpack(words[entry])
-                first = min(first, opened)
+                    first = min(first, opened)
                 if opened <= today:
                     exists = 1
                     finest = max(finest, digits)
@@ -235,8 +229,7 @@ def _fold_disputes(paths: Iterable[str], as_of: date) -> tuple[FoldedDisputes, i
                 word = pack(finest, is_open, exists, last, first)
                 try:
                     if entry < 0:
-                        folded.add(order_id, digest, refunded, word)
-                        if len(folded) > MAX_DISPUTED:
+                        if folded.add(order_id, digest, refunded, word) >= MAX_DISPUTED:
                             raise GiveUp  # the disk-backed index keeps memory flat past this
                     else:
                         refunds[entry], words[entry] = refunded, word
@@ -303,51 +296,64 @@ def _chunks(path: str, start: int, end: int):
                 text = data[:cut].decode("utf-8")
             except UnicodeDecodeError:
                 raise GiveUp from None
-            if '"' in text:
-                raise GiveUp
-            yield text.split("\n")
+            yield _split(text)
         if rest:
             try:
-                yield rest.decode("utf-8").split("\n")
+                yield _split(rest.decode("utf-8"))
             except UnicodeDecodeError:
                 raise GiveUp from None
 
 
+def _split(text: str) -> list[str]:
+    """A chunk's lines, without their CRs; a quote, or a CR inside a line, is not plain."""
+    if '"' in text:
+        raise GiveUp
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            raise GiveUp
+    return text.split("\n")
+
+
 def _sums(job: _Job, worker: int, start: int, end: int):
+    """The hot loop: a few C-level string operations per order, and dict look-ups for the
+    values an export repeats (days, currencies, rates)."""
     i_id, i_day, i_amount, i_currency, i_rate = job.columns
     width, today, hold = job.width, job.as_of, job.hold_days
     disputes = _disputes
     slots, mask, refunds, words = disputes.slots, disputes.mask, disputes.refunds, disputes.words
     days: dict[str, int] = {}
-    rates: dict[str, tuple[int, int]] = {}
+    currencies: dict[str, int] = {}  # a code seen and checked -> its minor digits
+    rates: dict[str, tuple[int, int]] = {}  # a rate seen and checked -> (numerator, denominator)
+    default_rate = None if job.rate is None else (job.rate[0], 100 * 10 ** job.rate[1])
     plain = PLAIN_NUMBER.fullmatch
+    round_down, half_up, capped = job.rounding == "down", job.rounding == "half-up", job.cap is not None
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
-    hashes = array("Q")
+    hashes = array("q")
     future = assumed = matched = 0
     for lines in _chunks(job.path, start, end):
         if len(hashes) >= SPILL_AT:
             spill(hashes, job.folder, worker)
         for line in lines:
-            if line.endswith("\r"):
-                line = line[:-1]
-            if not line.strip(", \t"):
-                continue
             cells = line.split(",")
-            if len(cells) != width:
+            if len(cells) != width or not (order_id := cells[i_id].strip()):
+                if not line.strip(", \t"):
+                    continue  # a blank line
                 raise GiveUp
-            order_id = cells[i_id].strip()
-            if not order_id or len(order_id) > MAX_TEXT:
+            if len(order_id) > MAX_TEXT:
                 raise GiveUp
-            ordered = _day(cells[i_day], days)
+            day_text = cells[i_day]
+            ordered = days.get(day_text) or _day(day_text, days)
             amount_text = cells[i_amount]
             if not plain(amount_text):
                 raise GiveUp
             currency = cells[i_currency] if i_currency >= 0 else ""
-            if currency and (len(currency) != 3 or not currency.isascii() or not currency.isupper()):
-                raise GiveUp
+            digits = currencies.get(currency)
+            if digits is None:
+                digits = currencies[currency] = _digits(currency or job.currency)
             rate_text = cells[i_rate] if i_rate >= 0 else ""
             digest = hash(order_id)
-            hashes.append(digest & _HASH_BITS)
+            hashes.append(digest)
             folded = None
             if slots[digest & mask]:  # most orders have no dispute: one look tells them so
                 entry = disputes.find(order_id, digest)
@@ -362,7 +368,6 @@ def _sums(job: _Job, worker: int, start: int, end: int):
             if not currency:
                 currency = job.currency
                 assumed += 1
-            digits = minor_digits(currency)
             whole, _point, fraction = amount_text.partition(".")
             if len(fraction) > digits:
                 raise GiveUp
@@ -370,49 +375,60 @@ def _sums(job: _Job, worker: int, start: int, end: int):
             if not amount:
                 raise GiveUp
             if rate_text:
-                rate = rates.get(rate_text)
-                if rate is None:
-                    if not plain(rate_text) or Decimal(rate_text) > 100:
-                        raise GiveUp
-                    rate = rates[rate_text] = _fraction(rate_text)
-            elif job.rate is not None:
-                rate = job.rate
+                rate = rates.get(rate_text) or _rate(rate_text, rates)
+            elif default_rate is not None:
+                rate = default_rate
             else:
                 raise GiveUp
-            numerator, power = rate
-            denominator = 100 * 10**power
-            expected = _capped(amount * numerator, denominator, digits, job)
-            refunded = 0
-            is_open = exists = False
-            last = 0
-            if folded is not None:
-                units, word = folded
-                finest, is_open, exists, last, _first = unpack(word)
-                if finest > digits:
-                    raise GiveUp  # a refund finer than the currency's unit
-                refunded = units // 10 ** (_FRACTION - digits)
-                if refunded > amount:
-                    raise GiveUp
-            if job.cancel and exists or refunded == amount:
-                cashback, status = 0, 3
-            else:
-                if refunded:
-                    cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
-                else:
-                    cashback = expected
-                if is_open:
-                    status = 1
-                else:
-                    confirm_on = max(ordered + hold, last)
-                    status = 1 if today < confirm_on else 2
+            numerator, denominator = rate
+            if capped:
+                expected = _capped(amount * numerator, denominator, digits, job)
+            else:  # rule 7 inline: this runs for every order
+                expected, rest = divmod(amount * numerator, denominator)
+                if rest and not round_down:
+                    rest += rest
+                    if rest > denominator or (rest == denominator and (half_up or expected & 1)):
+                        expected += 1
             row = sums.get(currency)
             if row is None:
                 row = sums[currency] = [0, 0, 0, 0]
             row[0] += 1
-            if status != 3:
-                row[status] += cashback
+            if folded is None:
+                row[1 if today < ordered + hold else 2] += expected
+                continue
+            units, word = folded
+            finest, is_open, exists, last, _first = unpack(word)
+            if finest > digits:
+                raise GiveUp  # a refund finer than the currency's unit
+            refunded = units // 10 ** (_FRACTION - digits)
+            if refunded > amount:
+                raise GiveUp
+            if job.cancel and exists or refunded == amount:
+                row[3] += expected
+                continue
+            if refunded:
+                cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+            else:
+                cashback = expected
+            row[1 if is_open or today < max(ordered + hold, last) else 2] += cashback
             row[3] += expected - cashback
     return sums, future, assumed, matched, hashes  # hashes: those not spilled yet
+
+
+def _digits(currency: str) -> int:
+    """A currency code's minor digits, once it is checked to be three capital letters."""
+    if len(currency) != 3 or not currency.isascii() or not currency.isupper():
+        raise GiveUp
+    return minor_digits(currency)
+
+
+def _rate(text: str, rates: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """A plain rate of at most 100 % as a fraction of 100: "2.5" is (25, 1000)."""
+    if not PLAIN_NUMBER.fullmatch(text) or Decimal(text) > 100:
+        raise GiveUp
+    numerator, power = _fraction(text)
+    rate = rates[text] = numerator, 100 * 10**power
+    return rate
 
 
 def _capped(numerator: int, denominator: int, digits: int, job: _Job) -> int:

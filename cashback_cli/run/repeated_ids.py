@@ -15,14 +15,14 @@ from collections.abc import Iterable
 
 BUCKETS = 256
 SPILL_AT = 1 << 18  # hashes a worker holds before spilling them (2 MB)
-_SHIFT = 56
+_SHIFT = 56  # the top byte of a signed 64-bit hash, as 0 to 255
 
 
 def _bucketed(digests: Iterable[int]) -> list[array]:
-    buckets = [array("Q") for _bucket in range(BUCKETS)]
+    buckets = [array("q") for _bucket in range(BUCKETS)]
     into = [bucket.append for bucket in buckets]
     for digest in digests:
-        into[digest >> _SHIFT](digest)
+        into[digest >> _SHIFT & 255](digest)
     return buckets
 
 
@@ -39,7 +39,7 @@ def any_repeated(folder: str, workers: int, held: Iterable[array]) -> bool:
     """Whether two hashes are equal among the spilled ones and those still held in memory."""
     in_memory = _bucketed(digest for digests in held for digest in digests)
     for number in range(BUCKETS):
-        bucket, in_memory[number] = in_memory[number], array("Q")  # one bucket held at a time
+        bucket, in_memory[number] = in_memory[number], array("q")  # one bucket held at a time
         for worker in range(workers):
             path = os.path.join(folder, f"{worker}-{number}")
             if os.path.exists(path):
