@@ -177,6 +177,7 @@ MESSY = {
     "no-rate": (ORDERS.replace("A2,2026-10-01,250.00,USD,4", "A2,2026-10-01,250.00,USD,"), DISPUTES, 1),
     "cents-in-yen": (ORDERS.replace("1000,JPY", "1000.50,JPY"), DISPUTES, 1),
     "refund-finer-than-cents": (ORDERS, DISPUTES.replace("15.00,partial", "15.005,partial"), 1),
+    "sen-refunded-on-yen": (ORDERS, DISPUTES + "A4,2026-10-20,2026-10-30,10.50,partial\n", 1),
     "not-utf8": (ORDERS.encode("utf-8").replace(b"amazon", b"\xff\xfe"), DISPUTES, 1),
     "nul-byte": (ORDERS.encode("utf-8").replace(b"amazon", b"ama\x00zon"), DISPUTES, 0),
 }
@@ -194,6 +195,17 @@ def test_anything_not_plain_goes_to_python_with_the_same_output_and_problems(tmp
         assert choice[0] == "python", (name, command)
         if command[0] != "validate":
             assert found_code == code, (name, command)
+
+
+def test_cents_refunded_beside_a_yen_order_stay_with_duckdb(tmp_path):
+    # a refund with cents in a run that has yen: each order's refunds are held to its own currency
+    orders_path, disputes_path = write(tmp_path, ORDERS, DISPUTES.replace("15.00,partial", "15.50,partial"))
+    for command in (["status", "-f", "json"], ["status", "--summary", "-f", "json"]):
+        (code, out, _err), choice = both(
+            [command[0], orders_path, "-d", disputes_path, *command[1:], "--as-of", AS_OF]
+        )
+        assert (code, choice) == (0, ("duckdb", None))
+        assert '"refunded": "15.50"' in out or '"pending"' in out
 
 
 def test_a_future_order_is_not_held_to_the_rules_by_either_engine(tmp_path):
