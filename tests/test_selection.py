@@ -78,6 +78,7 @@ def test_statuses_keep_only_those_statuses():
 def test_stores_match_whatever_the_case_and_spaces():
     assert ids(chosen(RESULTS, stores=["  Amazon "])) == "BDE"
     assert ids(chosen(RESULTS, stores=["ali   express"])) == "A"
+    assert ids(chosen(RESULTS, stores=[""])) == "CF"  # an empty name: the orders of no store
 
 
 def test_statuses_and_stores_together_keep_orders_of_both():

@@ -42,6 +42,7 @@ RESULTS = [
     result("D", "USD", Status.CANCELLED, "0.00", "3.00", store="Shop"),
     result("E", "EUR", Status.CONFIRMED, "0.10", store="Shop"),
     result("F", "USD", Status.PENDING, "5.00", confirm_on=None),
+    result("G", "USD", Status.CONFIRMED, "0.50"),
 ]
 
 
@@ -54,8 +55,8 @@ def test_totals_add_up_each_currency_s_orders_by_status():
     for one in RESULTS:
         totals.add(one)
     assert totals.by_store is None
-    # USD: pending 1.50 + 2.25 + 5.00, confirmed 4.00, cancelled 0.75 + 3.00
-    assert figures(totals.by_currency["USD"]) == (5, D("8.75"), D("4.00"), D("3.75"))
+    # USD: pending 1.50 + 2.25 + 5.00, confirmed 4.00 + 0.50, cancelled 0.75 + 3.00
+    assert figures(totals.by_currency["USD"]) == (6, D("8.75"), D("4.50"), D("3.75"))
     assert figures(totals.by_currency["EUR"]) == (1, 0, D("0.10"), 0)
 
 
@@ -65,7 +66,7 @@ def test_totals_per_store_split_each_currency_by_store_name():
         totals.add(one)
     assert set(totals.by_store) == {("Shop", "USD"), ("", "USD"), ("Shop", "EUR")}
     assert figures(totals.by_store[("Shop", "USD")]) == (3, D("3.75"), 0, D("3.75"))
-    assert figures(totals.by_store[("", "USD")]) == (2, D("5.00"), D("4.00"), 0)  # C and F, no store
+    assert figures(totals.by_store[("", "USD")]) == (3, D("5.00"), D("4.50"), 0)  # C, F and G: no store
     assert figures(totals.by_store[("Shop", "EUR")]) == (1, 0, D("0.10"), 0)
 
 
@@ -76,7 +77,7 @@ def test_merged_totals_are_the_totals_of_both_runs():
     for one in RESULTS[3:]:
         second.add(one)
     first.merge(second)
-    assert figures(first.by_currency["USD"]) == (5, D("8.75"), D("4.00"), D("3.75"))
+    assert figures(first.by_currency["USD"]) == (6, D("8.75"), D("4.50"), D("3.75"))
     assert figures(first.by_currency["EUR"]) == (1, 0, D("0.10"), 0)
 
 
@@ -86,7 +87,7 @@ def test_the_outlook_sums_what_falls_due_each_day_and_what_waits_on_a_dispute():
         outlook.add(one)
     assert outlook.due == {"USD": {DUE: D("3.75")}}  # A and B, both due on the same day
     assert outlook.waiting == {"USD": [("F", D("5.00"))]}
-    assert outlook.confirmed == {"USD": D("4.00"), "EUR": D("0.10")}
+    assert outlook.confirmed == {"USD": D("4.50"), "EUR": D("0.10")}
     assert outlook.lost == {"USD": D("3.75")}
     assert outlook.currencies() == ["EUR", "USD"]
 
@@ -136,3 +137,9 @@ def test_a_cancelled_order_worth_nothing_is_not_over_when_still_counted_on():
     assert compare(worthless) is None
     counted_on = worthless._replace(expected_cashback=D("0.01"))
     assert compare(counted_on)[1:] == (Verdict.OVER, 0, D("0.01"))
+
+
+def test_a_cancellation_of_any_cashback_the_rules_keep_is_owed():
+    kept = result("A", "USD", Status.CONFIRMED, "0.50", reported=Reported(status=Status.CANCELLED))
+    assert compare(kept)[1:] == (Verdict.CANCELLED_BUT_OWED, D("0.50"), 0)
+    assert compare(kept._replace(cashback=D("0.00"))) is None  # nothing kept, nothing owed
