@@ -43,22 +43,28 @@ class FoldedDisputes:
         self.hashes = array("q")
         self.refunds = array("q")
         self.words = array("q")
-        self._ids = bytearray()
-        self._ends = array("Q")
+        self._ids: bytearray | str = bytearray()  # every id, end to end: str once settled
+        self._bounds = array("Q", [0])  # entry n's id runs from _bounds[n] to _bounds[n + 1]
 
     def __len__(self) -> int:
         return len(self.hashes)
 
     def find(self, order_id: str, digest: int) -> int:
         """The entry of an order id (digest = hash(order_id)), or -1."""
-        slots, hashes, mask = self.slots, self.hashes, self.mask
+        slots, hashes, mask, ids, bounds = self.slots, self.hashes, self.mask, self._ids, self._bounds
+        key = order_id if ids.__class__ is str else order_id.encode()
         at = digest & mask
         while entry := slots[at]:
             entry -= 1
-            if hashes[entry] == digest and self._id(entry) == order_id:
+            if hashes[entry] == digest and ids[bounds[entry] : bounds[entry + 1]] == key:
                 return entry
             at = (at + 1) & mask
         return -1
+
+    def settle(self) -> None:
+        """Done adding: ids all in ASCII are kept as text, which compares without encoding."""
+        if self._ids.__class__ is not str and self._ids.isascii():
+            self._ids = self._ids.decode("ascii")
 
     def add(self, order_id: str, digest: int, refund: int, word: int) -> int:
         """A new entry for an id not held yet; its number."""
@@ -67,8 +73,8 @@ class FoldedDisputes:
         self.refunds.append(refund)  # OverflowError past 2**63 - 1: the caller gives up
         self.words.append(word)
         ids = self._ids
-        ids += order_id.encode()
-        self._ends.append(len(ids))
+        ids += order_id.encode()  # (a bytearray while entries are added)
+        self._bounds.append(len(ids))
         if entry >= self._room:
             self._grow()
             return entry
@@ -78,10 +84,6 @@ class FoldedDisputes:
             at = (at + 1) & mask
         slots[at] = entry + 1
         return entry
-
-    def _id(self, entry: int) -> str:
-        start = self._ends[entry - 1] if entry else 0
-        return self._ids[start : self._ends[entry]].decode()
 
     def _grow(self) -> None:
         size = 2 * len(self.slots)
