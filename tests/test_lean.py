@@ -25,19 +25,24 @@ AS_OF = date(2026, 11, 24)
 CURRENCIES = ("USD", "JPY", "KWD", "")  # "" leaves the currency to --currency / USD
 
 
-def _summary(args: list[str], monkeypatch, careful: bool) -> tuple[int, str, str]:
+def _summary(
+    args: list[str], monkeypatch, careful: bool, engine: str = "lean_summary"
+) -> tuple[int, str, str]:
+    """The command's exit code and streams with the lean engine (asserted to have been asked
+    through `engine`) or, careful, with both of its ways in switched off."""
     with monkeypatch.context() as patch:
         if careful:
             patch.setattr(lean, "lean_summary", lambda *a, **k: None)
+            patch.setattr(lean, "lean_report", lambda *a, **k: None)
         calls = []
         if not careful:
-            original = lean.lean_summary
+            original = getattr(lean, engine)
 
             def spy(*a, **k):
                 calls.append(1)
                 return original(*a, **k)
 
-            patch.setattr(lean, "lean_summary", spy)
+            patch.setattr(lean, engine, spy)
         result = runner.invoke(app, args)
         if not careful:
             assert calls, "the lean engine was not asked"
@@ -48,6 +53,9 @@ def _summary(args: list[str], monkeypatch, careful: bool) -> tuple[int, str, str
 def datasets(draw):
     orders, disputes = [], []
     count = draw(st.integers(1, 25))
+    prefix = draw(
+        st.sampled_from(["O", "=O", "-O", "Ö", "O\\", "O\t", "O\u2028"])
+    )  # ids a writer must escape
     for n in range(count):
         currency = draw(st.sampled_from(CURRENCIES))
         digits = {"JPY": 0, "KWD": 3}.get(currency, 2)
@@ -55,14 +63,14 @@ def datasets(draw):
         amount = Decimal(minor).scaleb(-digits)
         day = AS_OF - timedelta(days=draw(st.integers(-5, 90)))
         rate = draw(st.sampled_from(["5", "2.5", "7", "10", "0.125", "", "100"]))
-        orders.append(f"O{n},{day.isoformat()},{amount:f},{currency},{rate}")
+        orders.append(f"{prefix}{n},{day.isoformat()},{amount:f},{currency},{rate}")
         for _d in range(draw(st.integers(0, 2))):
             opened = day + timedelta(days=draw(st.integers(0, 40)))
             resolved = draw(st.one_of(st.none(), st.integers(0, 40)))
             refund = draw(st.one_of(st.none(), st.integers(0, minor // 2)))
             resolved_text = "" if resolved is None else (opened + timedelta(days=resolved)).isoformat()
             refund_text = "" if refund is None else f"{Decimal(refund).scaleb(-digits):f}"
-            disputes.append(f"O{n},{opened.isoformat()},{resolved_text},{refund_text},x")
+            disputes.append(f"{prefix}{n},{opened.isoformat()},{resolved_text},{refund_text},x")
     return orders, disputes
 
 
@@ -114,6 +122,58 @@ def test_an_amount_the_lean_engine_reads_is_one_the_careful_engine_reads_alike(
     args += ["--summary", "-f", "json", "--jobs", "1"]
     lean_answer = _summary(args, monkeypatch, careful=False)
     assert lean_answer == _summary(args, monkeypatch, careful=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=datasets(),
+    policy=st.sampled_from(["proportional", "cancel"]),
+    jobs=st.sampled_from(["1", "2"]),
+    cap=st.sampled_from([None, "3"]),
+    form=st.sampled_from(["csv", "json"]),
+)
+def test_the_lean_engine_writes_the_careful_engine_s_report(
+    tmp_path_factory, monkeypatch, data, policy, jobs, cap, form
+):
+    folder = tmp_path_factory.mktemp("report")
+    orders, disputes = data
+    (folder / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
+    )
+    (folder / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
+    )
+    args = [
+        "status",
+        str(folder / "o.csv"),
+        "-d",
+        str(folder / "d.csv"),
+        "--as-of",
+        AS_OF.isoformat(),
+        "-f",
+        form,
+    ]
+    args += ["--rate", "3", "--dispute-policy", policy, "--jobs", jobs]
+    if cap is not None:
+        (folder / "policy.toml").write_text(f'[defaults]\nmax_cashback = "{cap}"\n')
+        args += ["--config", str(folder / "policy.toml")]
+    assert _summary(args, monkeypatch, False, "lean_report") == _summary(args, monkeypatch, careful=True)
+
+
+def test_a_report_narrowed_or_of_a_network_is_the_careful_engine_s(tmp_path, monkeypatch):
+    (tmp_path / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\nO1,2026-10-01,100,USD,5\n"
+    )
+    asked = []
+    monkeypatch.setattr(lean, "lean_report", lambda *a, **k: asked.append(1))
+    for extra in (["--status", "pending"], ["--sort", "amount"], ["--by", "store"], ["--store", "x"]):
+        result = runner.invoke(
+            app, ["status", str(tmp_path / "o.csv"), "--as-of", "2026-11-24", "-f", "csv", *extra]
+        )
+        assert result.exit_code == 0, extra
+    assert asked == []
+    runner.invoke(app, ["status", str(tmp_path / "o.csv"), "--as-of", "2026-11-24", "-f", "csv"])
+    assert asked == [1]
 
 
 @pytest.mark.parametrize("fold_in_parts", [False, True])

@@ -170,26 +170,46 @@ def status(
                 _write_summary(out, format, evaluation, totals)
         else:
             with report_sink(output, inputs) as out:
-                seen = Seen(view, limit=0)
+                lean = None
+                if engine_name != "duckdb" and not view.narrows and not reported:
+                    lean = _lean_report(
+                        out,
+                        format,
+                        orders,
+                        disputes or (),
+                        options,
+                        day,
+                        book,
+                        _workers(orders, inputs, jobs),
+                    )
+                if lean is not None:
+                    evaluation = lean
+                else:
+                    seen = Seen(view, limit=0)
 
-                def write(results, run) -> None:
-                    out.seek(0)  # a second run (duplicates skipped) starts the report afresh
-                    out.truncate()
-                    seen.reset()
-                    if view.narrows:
-                        results, totals = seen.shaped(results), seen.totals
-                    else:  # every order as it streams, with the run's own totals
-                        totals = run.totals
-                    _write_report(out, format, results, run, totals, rounding.value, reported, view)
+                    def write(results, run) -> None:
+                        out.seek(0)  # a second run (duplicates skipped) starts the report afresh
+                        out.truncate()
+                        seen.reset()
+                        if view.narrows:
+                            results, totals = seen.shaped(results), seen.totals
+                        else:  # every order as it streams, with the run's own totals
+                            totals = run.totals
+                        _write_report(out, format, results, run, totals, rounding.value, reported, view)
 
-                evaluation = evaluate(write)
-                check_problems(evaluation, skip_invalid)
-                if format is Format.csv and partial(evaluation):
-                    from ..output.render import mark_partial_csv
+                    evaluation = evaluate(write)
+                    check_problems(evaluation, skip_invalid)
+                    if format is Format.csv and partial(evaluation):
+                        from ..output.render import mark_partial_csv
 
-                    mark_partial_csv(out)
+                        mark_partial_csv(out)
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
+    _warn_after(evaluation, book, orders)
+
+
+def _warn_after(evaluation, book, orders: str) -> None:
+    """What the report leaves to stderr: orders after the date, a currency taken for granted."""
     future_warning(evaluation)
     assumed = _assumed(evaluation, book)
     if assumed:
@@ -198,6 +218,26 @@ def status(
                 "no currency given for {count} orders in {file}: taken as {currency} (--currency to change)"
             ).format(count=evaluation.assumed_currency, file=orders, currency=assumed)
         )
+
+
+def _lean_report(out, format: Format, orders: str, disputes, options, day, book, workers: int):
+    """Every order of a plain export written by the lean engine, or None (nothing written)."""
+    from ..output.render import csv_header, csv_order_line, json_order_line, write_json_document
+    from ..run.lean import lean_report
+
+    def write(run, body) -> None:
+        if format is Format.json:
+            write_json_document(out, run.as_of, body, run.totals)
+        else:
+            out.write(csv_header())
+            for piece in body:
+                out.write(piece)
+
+    if format is Format.json:
+        return lean_report(
+            orders, disputes, options, day, book.policy_for, workers, json_order_line, ",\n", write
+        )
+    return lean_report(orders, disputes, options, day, book.policy_for, workers, csv_order_line, "", write)
 
 
 class View(NamedTuple):

@@ -23,6 +23,12 @@ CANCEL = DisputePolicy.CANCEL
 _MEMO_SIZE = 100_000  # distinct dates, reasons and terms kept: far more than a real export has
 
 
+# The reasons in JSON and CSV: English whatever the language, since scripts read them; a date
+# follows the last two ("on hold until 2026-12-09").
+DISPUTE_OPENED, REFUNDED_IN_FULL, DISPUTE_OPEN = "dispute opened", "refunded in full", "dispute open"
+ON_HOLD_UNTIL, CONFIRMED_ON = "on hold until", "confirmed on"
+
+
 class RuleError(ValueError):
     """The order's data cannot be evaluated: the field, its value and what was expected, as data.
 
@@ -143,9 +149,9 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
     confirm_on = None if any_open else _confirm_on(order, terms, last_resolved)
 
     if any_existing and policy.dispute_policy is CANCEL:
-        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "dispute opened"
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, DISPUTE_OPENED
     elif refunded == amount:
-        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "refunded in full"
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, REFUNDED_IN_FULL
     else:
         cashback = kept_cashback(amount, refunded, expected, terms) if refunded else expected
         status, reason = _timing(confirm_on, as_of)
@@ -172,10 +178,10 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
 def _timing(confirm_on: date | None, as_of: date) -> tuple[Status, str]:
     """Rule 6 for an order that is not cancelled: frozen by a dispute, on hold, or confirmed."""
     if confirm_on is None:
-        return PENDING, "dispute open"
+        return PENDING, DISPUTE_OPEN
     if as_of < confirm_on:
-        return PENDING, _reason("on hold until", confirm_on)
-    return CONFIRMED, _reason("confirmed on", confirm_on)
+        return PENDING, _reason(ON_HOLD_UNTIL, confirm_on)
+    return CONFIRMED, _reason(CONFIRMED_ON, confirm_on)
 
 
 def _confirm_on(order: Order, terms: Terms, last_resolved: date | None) -> date:
@@ -203,7 +209,7 @@ def _evaluate_lead(
     confirm_on = None if any_open else _confirm_on(order, terms, last_resolved)
     cashback = expected
     if any_existing and policy.dispute_policy is CANCEL:
-        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, "dispute opened"
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, DISPUTE_OPENED
     else:
         status, reason = _timing(confirm_on, as_of)
     return OrderResult(

@@ -19,13 +19,14 @@ import multiprocessing
 import os
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from ..core.money import minor_digits
-from ..core.records import DisputePolicy, Order, Policy
+from ..core.money import format_percent, minor_digits
+from ..core.records import DisputePolicy, Order, Policy, Status
+from ..core.rules import CONFIRMED_ON, DISPUTE_OPEN, DISPUTE_OPENED, ON_HOLD_UNTIL, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.rows import LoadOptions
@@ -55,7 +56,10 @@ class _Job(NamedTuple):
     cap: Decimal | None
     rounding: str
     cancel: bool
-    folder: str = ""  # where the workers spill their order ids' hashes
+    folder: str = ""  # where the workers spill their order ids' hashes (and write their rows)
+    rate_label: str = ""  # the policy's rate as the reports print it
+    line: Callable[[tuple], str] | None = None  # makes a report's line of an order's values
+    separator: str = ""  # between two lines of the report
 
 
 _tables: tuple[FoldedDisputes, ...] = ()  # set before the fork: workers inherit them
@@ -73,18 +77,45 @@ def lean_summary(
     workers: int,
 ) -> MergedRun | None:
     """The totals of a plain export, or None when the careful engine must run it."""
+    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers)
+
+
+Report = Callable[[MergedRun, Iterator[str]], None]
+
+
+def lean_report(
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    as_of: date,
+    policy_for: Callable[[Order], Policy],
+    workers: int,
+    line: Callable[[tuple], str],
+    separator: str,
+    write: Report,
+) -> MergedRun | None:
+    """Every order of a plain export as a report line, `line` making it of the JSON order
+    object's values as text; `write` gets the run and the lines (joined by `separator`, in
+    pieces, in the file's order) once all are made. None, and no call, when the careful engine
+    must run it."""
+    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, (line, separator, write))
+
+
+def _lean(orders, dispute_files, options, as_of, policy_for, workers, report=None) -> MergedRun | None:
     global _tables
     try:
         job = _job(orders, options, as_of, policy_for)
         if job is None:
             return None
-        _tables, dispute_count = _fold_all(list(dispute_files), as_of, workers)
+        _tables, dispute_count = _fold_all(dispute_files, as_of, workers)
         disputed = sum(map(len, _tables))
         if disputed > MAX_DISPUTED:
             return None  # the disk-backed index keeps memory flat past this
         ranges = _byte_ranges(orders, workers)
         with tempfile.TemporaryDirectory(prefix="cashback-") as folder:
             job = job._replace(folder=folder)
+            if report is not None:
+                job = job._replace(line=report[0], separator=report[1])
             if len(ranges) > 1:
                 context = multiprocessing.get_context("fork")
                 gc.freeze()  # the workers' collector then leaves the parent's objects (and pages) alone
@@ -97,11 +128,28 @@ def lean_summary(
                 return None
             if any_repeated(folder, len(ranges), (share[4] for share in shares)):
                 return None  # a repeated order id (or two ids of one hash): the careful way names it
+            merged = _merge(shares, as_of, dispute_count, disputed)
+            if merged is not None and report is not None:
+                report[2](merged, _report_body(folder, len(ranges), report[1]))
+            return merged
     except GiveUp:
         return None
     finally:
         _tables = ()
-    return _merge(shares, as_of, dispute_count, disputed)
+
+
+def _report_body(folder: str, workers: int, separator: str) -> Iterator[str]:
+    """The workers' lines in the file's order: "\\n" first, the separator between workers."""
+    before = "\n" if separator else ""
+    for worker in range(workers):
+        path = os.path.join(folder, f"rows-{worker}")
+        if not os.path.getsize(path):
+            continue
+        yield before
+        before = separator
+        with open(path, encoding="utf-8", newline="") as handle:
+            while piece := handle.read(_CHUNK):
+                yield piece
 
 
 def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | None:
@@ -128,6 +176,7 @@ def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | N
         policy.max_cashback,
         policy.rounding,
         policy.dispute_policy is DisputePolicy.CANCEL,
+        rate_label="" if policy.rate is None else format_percent(policy.rate),
     )
 
 
@@ -365,9 +414,12 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
     hashes = array("q")
     future = assumed = matched = 0
+    rows = None if job.line is None else _Rows(job, worker)
     for lines in _chunks(job.path, start, end):
         if len(hashes) >= SPILL_AT:
             spill(hashes, job.folder, worker)
+        if rows is not None:
+            rows.flush()
         for line in lines:
             cells = line.split(",")
             if len(cells) != width or not (order_id := cells[i_id].strip()):
@@ -435,7 +487,22 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                 row = sums[currency] = [0, 0, 0, 0]
             row[0] += 1
             if folded is None:
-                row[1 if today < ordered + hold else 2] += expected
+                status = 1 if today < ordered + hold else 2
+                row[status] += expected
+                if rows is not None:
+                    rows.add(
+                        order_id,
+                        day_text,
+                        currency,
+                        digits,
+                        amount,
+                        0,
+                        rate_text,
+                        expected,
+                        expected,
+                        status,
+                        ordered + hold,
+                    )
                 continue
             units, word = folded
             finest, is_open, exists, last, _first = unpack(word)
@@ -444,16 +511,130 @@ def _sums(job: _Job, worker: int, start: int, end: int):
             refunded = units // 10 ** (_FRACTION - digits)
             if refunded > amount:
                 raise GiveUp
+            confirm = 0 if is_open else max(ordered + hold, last)  # 0: none while a dispute is open
             if job.cancel and exists or refunded == amount:
                 row[3] += expected
+                if rows is not None:
+                    reason = DISPUTE_OPENED if job.cancel and exists else REFUNDED_IN_FULL
+                    rows.add(
+                        order_id,
+                        day_text,
+                        currency,
+                        digits,
+                        amount,
+                        refunded,
+                        rate_text,
+                        expected,
+                        0,
+                        3,
+                        confirm,
+                        reason,
+                    )
                 continue
             if refunded:
                 cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
             else:
                 cashback = expected
-            row[1 if is_open or today < max(ordered + hold, last) else 2] += cashback
+            status = 1 if is_open or today < confirm else 2
+            row[status] += cashback
             row[3] += expected - cashback
+            if rows is not None:
+                rows.add(
+                    order_id,
+                    day_text,
+                    currency,
+                    digits,
+                    amount,
+                    refunded,
+                    rate_text,
+                    expected,
+                    cashback,
+                    status,
+                    confirm,
+                )
+    if rows is not None:
+        rows.close()
     return sums, future, assumed, matched, hashes  # hashes: those not spilled yet
+
+
+_STATUS_WORDS = ("", Status.PENDING.value, Status.CONFIRMED.value, Status.CANCELLED.value)
+_TENS = (1, 10, 100, 1000)
+
+
+class _Rows:
+    """One worker's report lines, made of integers and the file's own text, written a chunk at
+    a time to its file in the run's folder."""
+
+    def __init__(self, job: _Job, worker: int) -> None:
+        self.line, self.separator = job.line, job.separator
+        self.handle = open(os.path.join(job.folder, f"rows-{worker}"), "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.waiting: list[str] = []
+        self.started = False
+        self.labels = {"": job.rate_label}  # a rate as written -> as printed
+        self.days: dict[int, str] = {}  # an ordinal -> its ISO date
+
+    def add(
+        self,
+        order_id,
+        day_text,
+        currency,
+        digits,
+        amount,
+        refunded,
+        rate_text,
+        expected,
+        cashback,
+        status,
+        confirm,
+        reason=None,
+    ):
+        day = None
+        if confirm:
+            day = self.days.get(confirm)
+            if day is None:
+                day = self.days[confirm] = date.fromordinal(confirm).isoformat()
+        if reason is None:
+            reason = (
+                DISPUTE_OPEN if day is None else f"{ON_HOLD_UNTIL if status == 1 else CONFIRMED_ON} {day}"
+            )
+        label = self.labels.get(rate_text)
+        if label is None:
+            label = self.labels[rate_text] = format_percent(Decimal(rate_text))
+        values = (
+            order_id,
+            day_text,
+            currency,
+            _money(amount, digits),
+            _money(refunded, digits),
+            label,
+            _money(expected, digits),
+            _money(cashback, digits),
+            _money(expected - cashback, digits),
+            _STATUS_WORDS[status],
+            day,
+            reason,
+        )
+        self.waiting.append(self.line(values))
+
+    def flush(self) -> None:
+        if self.waiting:
+            if self.started:
+                self.handle.write(self.separator)
+            self.handle.write(self.separator.join(self.waiting))
+            self.started = True
+            self.waiting.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.handle.close()
+
+
+def _money(units: int, digits: int) -> str:
+    """Minor units as the reports print them: 1234 cents is "12.34"."""
+    if not digits:
+        return str(units)
+    whole, part = divmod(units, _TENS[digits])
+    return f"{whole}.{part:0{digits}d}"
 
 
 def _digits(currency: str) -> int:
