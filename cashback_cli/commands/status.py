@@ -112,7 +112,7 @@ def status(
             "--jobs",
             "-j",
             min=0,
-            help="Processes for --summary of a big file (0: every core).",
+            help="Processes for a big plain file's totals or JSON/CSV report (0: every core).",
             show_default="0",
         ),
     ] = 0,
@@ -302,7 +302,7 @@ def _assumed(evaluation, book) -> str | None:
 
 
 def _workers(orders: str, inputs: list[str], jobs: int) -> int:
-    """Processes for a summary: every core for a big file, one for a small one or for stdin."""
+    """Processes for a summary or a report: every core for a big file, one for a small one or for stdin."""
     if "-" in inputs:
         return 1  # workers cannot read the parent's standard input
     if jobs:
