@@ -7,6 +7,7 @@ once by it and once with it switched off, and the two documents must be equal to
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -103,7 +104,7 @@ def test_the_lean_engine_gives_the_careful_engine_s_summary(
         args += ["--config", str(folder / "policy.toml")]
     with monkeypatch.context() as patch:
         if fold_in_parts:  # however small the files, each worker folds its part of the disputes
-            patch.setattr(lean, "_PARALLEL_FOLD", (0, 1 << 40))
+            patch.setattr(lean, "_PARALLEL_FOLD", 0)
         assert _summary(args, monkeypatch, careful=False) == _summary(args, monkeypatch, careful=True)
 
 
@@ -196,7 +197,7 @@ def test_anything_not_plain_gives_way_to_the_careful_engine(
     tmp_path, monkeypatch, orders, disputes, fold_in_parts
 ):
     if fold_in_parts:
-        monkeypatch.setattr(lean, "_PARALLEL_FOLD", (0, 1 << 40))
+        monkeypatch.setattr(lean, "_PARALLEL_FOLD", 0)
     (tmp_path / "o.csv").write_text("order_id,ordered_at,amount,currency,cashback_rate\n" + orders)
     (tmp_path / "d.csv").write_text("order_id,opened_at,resolved_at,refund_amount,outcome\n" + disputes)
     args = ["status", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "--as-of", "2026-11-24"]
@@ -224,12 +225,17 @@ def test_the_folded_disputes_find_every_id_they_hold_and_no_other(ids, clash):
         assert table.add(order_id, digest(order_id), number, 2 * number) == number
     assert len(table) == len(held)
     assert 4 * len(table) <= len(table.slots)  # a quarter full at most, after growing
-    for _state in ("adding", "settled"):  # settled: ids in ASCII are held as text
+    for state in ("adding", "settled", "loaded"):  # settled: ids in ASCII are held as text
         for number, order_id in enumerate(held):
             entry = table.find(order_id, digest(order_id))
             assert (entry, table.refunds[entry], table.words[entry]) == (number, number, 2 * number)
         assert all(table.find(order_id, digest(order_id)) == -1 for order_id in others)
-        table.settle()
+        if state == "adding":
+            table.settle()
+        else:  # as a worker's table reaches the parent
+            with tempfile.TemporaryDirectory() as folder:
+                table.dump(os.path.join(folder, "table"))
+                table = FoldedDisputes.load(os.path.join(folder, "table"))
 
 
 def test_half_up_half_even_and_down_on_exact_halves():

@@ -85,6 +85,34 @@ class FoldedDisputes:
         slots[at] = entry + 1
         return entry
 
+    def dump(self, path: str) -> None:
+        """The table into a file, for the process that forked this one: the arrays as they are
+        in memory (pickling would copy each on both sides)."""
+        ids = self._ids.encode() if self._ids.__class__ is str else self._ids
+        head = array("q", [len(self.slots), len(self.hashes), len(ids), self.mask, self._room])
+        with open(path, "wb") as handle:
+            for part in (head, self.slots, self.hashes, self.refunds, self.words, self._bounds):
+                part.tofile(handle)
+            handle.write(ids)
+
+    @classmethod
+    def load(cls, path: str) -> FoldedDisputes:
+        """A table a forked process dumped, settled."""
+        table = cls()
+        with open(path, "rb") as handle:
+            head = array("q")
+            head.fromfile(handle, 5)
+            slots, entries, id_bytes, table.mask, table._room = head
+            table.slots, table.hashes = array("i"), array("q")
+            table.refunds, table.words, table._bounds = array("q"), array("q"), array("Q")
+            table.slots.fromfile(handle, slots)
+            for part in (table.hashes, table.refunds, table.words):
+                part.fromfile(handle, entries)
+            table._bounds.fromfile(handle, entries + 1)
+            table._ids = bytearray(handle.read(id_bytes))
+        table.settle()
+        return table
+
     def _grow(self) -> None:
         size = 2 * len(self.slots)
         self.slots = slots = array("i", bytes(4 * size))

@@ -64,8 +64,7 @@ class _Job(NamedTuple):
 
 _tables: tuple[FoldedDisputes, ...] = ()  # set before the fork: workers inherit them
 _PART_SHIFT = 48  # an order's part of the disputes: (hash >> 48) % parts, bits no slot index uses
-_PARALLEL_FOLD = (1 << 20, 24 << 20)  # dispute bytes worth folding on every core: enough to pay
-# for the fork, and few enough that the tables sent back stay small (past it, one process folds)
+_PARALLEL_FOLD = 1 << 20  # bytes of disputes worth folding on every core: enough to pay for the fork
 
 
 def lean_summary(
@@ -107,12 +106,12 @@ def _lean(orders, dispute_files, options, as_of, policy_for, workers, report=Non
         job = _job(orders, options, as_of, policy_for)
         if job is None:
             return None
-        _tables, dispute_count = _fold_all(dispute_files, as_of, workers)
-        disputed = sum(map(len, _tables))
-        if disputed > MAX_DISPUTED:
-            return None  # the disk-backed index keeps memory flat past this
-        ranges = _byte_ranges(orders, workers)
         with tempfile.TemporaryDirectory(prefix="cashback-") as folder:
+            _tables, dispute_count = _fold_all(dispute_files, as_of, workers, folder)
+            disputed = sum(map(len, _tables))
+            if disputed > MAX_DISPUTED:
+                return None  # the disk-backed index keeps memory flat past this
+            ranges = _byte_ranges(orders, workers)
             job = job._replace(folder=folder)
             if report is not None:
                 job = job._replace(line=report[0], separator=report[1])
@@ -226,30 +225,34 @@ def _day(text: str, days: dict[str, int]) -> int:
     return ordinal
 
 
-def _fold_all(paths: list[str], as_of: date, workers: int) -> tuple[tuple[FoldedDisputes, ...], int]:
+def _fold_all(
+    paths: list[str], as_of: date, workers: int, folder: str
+) -> tuple[tuple[FoldedDisputes, ...], int]:
     """The disputes folded into one table per part of the orders' hashes, a part per worker
     when the files are big enough to be worth it; and how many disputes there are."""
     for path in paths:
         if path == "-" or not os.path.isfile(path):
             raise GiveUp
-    size = sum(map(os.path.getsize, paths))
-    low, high = _PARALLEL_FOLD
-    parts = workers if workers > 1 and low <= size <= high else 1
+    parts = workers if workers > 1 and sum(map(os.path.getsize, paths)) >= _PARALLEL_FOLD else 1
     if parts == 1:
-        folded = _fold_disputes(paths, as_of, 0, 1)
-        return (folded[0],), folded[1]
+        folded, count = _fold_disputes(paths, as_of, 0, 1)
+        return (folded,), count
     with multiprocessing.get_context("fork").Pool(parts) as pool:
-        found = pool.starmap(_fold_part, [(paths, as_of, part, parts) for part in range(parts)])
-    if any(part is None for part in found):
+        counts = pool.starmap(_fold_part, [(paths, as_of, part, parts, folder) for part in range(parts)])
+    if any(count is None for count in counts):
         raise GiveUp
-    return tuple(table for table, _count in found), sum(count for _table, count in found)
+    tables = tuple(FoldedDisputes.load(os.path.join(folder, f"disputes-{part}")) for part in range(parts))
+    return tables, sum(counts)
 
 
-def _fold_part(paths: list[str], as_of: date, part: int, parts: int) -> tuple[FoldedDisputes, int] | None:
+def _fold_part(paths: list[str], as_of: date, part: int, parts: int, folder: str) -> int | None:
+    """One part folded in a worker, its table left in the folder for the parent; its count."""
     try:
-        return _fold_disputes(paths, as_of, part, parts)
+        folded, count = _fold_disputes(paths, as_of, part, parts)
     except GiveUp:
         return None
+    folded.dump(os.path.join(folder, f"disputes-{part}"))
+    return count
 
 
 def _fold_disputes(paths: list[str], as_of: date, part: int, parts: int) -> tuple[FoldedDisputes, int]:
@@ -362,14 +365,15 @@ def _work(job: _Job, worker: int, start: int, end: int):
 _CHUNK = 1 << 20  # bytes read at a time: memory stays small whatever the file
 
 
-def _chunks(path: str, start: int, end: int):
+def _chunks(path: str, start: int, end: int, size: int = 0):
     """The lines between two line starts, a list per chunk (never the whole range at once)."""
+    size = size or _CHUNK
     with open(path, "rb") as handle:
         handle.seek(start)
         rest = b""
         left = end - start
         while left > 0:
-            data = handle.read(min(_CHUNK, left))
+            data = handle.read(min(size, left))
             if not data:
                 break
             left -= len(data)
@@ -415,7 +419,8 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     hashes = array("q")
     future = assumed = matched = 0
     rows = None if job.line is None else _Rows(job, worker)
-    for lines in _chunks(job.path, start, end):
+    # a report holds a chunk's lines, three times its bytes, until they are written: smaller chunks
+    for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4):
         if len(hashes) >= SPILL_AT:
             spill(hashes, job.folder, worker)
         if rows is not None:
