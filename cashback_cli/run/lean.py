@@ -495,19 +495,8 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                 status = 1 if today < ordered + hold else 2
                 row[status] += expected
                 if rows is not None:
-                    rows.add(
-                        order_id,
-                        day_text,
-                        currency,
-                        digits,
-                        amount,
-                        0,
-                        rate_text,
-                        expected,
-                        expected,
-                        status,
-                        ordered + hold,
-                    )
+                    figures = amount, 0, expected, expected
+                    rows.add(order_id, day_text, currency, rate_text, digits, figures, status, ordered + hold)
                 continue
             units, word = folded
             finest, is_open, exists, last, _first = unpack(word)
@@ -518,45 +507,19 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                 raise GiveUp
             confirm = 0 if is_open else max(ordered + hold, last)  # 0: none while a dispute is open
             if job.cancel and exists or refunded == amount:
-                row[3] += expected
-                if rows is not None:
-                    reason = DISPUTE_OPENED if job.cancel and exists else REFUNDED_IN_FULL
-                    rows.add(
-                        order_id,
-                        day_text,
-                        currency,
-                        digits,
-                        amount,
-                        refunded,
-                        rate_text,
-                        expected,
-                        0,
-                        3,
-                        confirm,
-                        reason,
-                    )
-                continue
-            if refunded:
-                cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+                cashback, status = 0, 3
+                reason = DISPUTE_OPENED if job.cancel and exists else REFUNDED_IN_FULL
             else:
-                cashback = expected
-            status = 1 if is_open or today < confirm else 2
-            row[status] += cashback
+                if refunded:
+                    cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+                else:
+                    cashback = expected
+                status, reason = 1 if is_open or today < confirm else 2, None
+                row[status] += cashback
             row[3] += expected - cashback
             if rows is not None:
-                rows.add(
-                    order_id,
-                    day_text,
-                    currency,
-                    digits,
-                    amount,
-                    refunded,
-                    rate_text,
-                    expected,
-                    cashback,
-                    status,
-                    confirm,
-                )
+                figures = amount, refunded, expected, cashback
+                rows.add(order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason)
     if rows is not None:
         rows.close()
     return sums, future, assumed, matched, hashes  # hashes: those not spilled yet
@@ -578,21 +541,9 @@ class _Rows:
         self.labels = {"": job.rate_label}  # a rate as written -> as printed
         self.days: dict[int, str] = {}  # an ordinal -> its ISO date
 
-    def add(
-        self,
-        order_id,
-        day_text,
-        currency,
-        digits,
-        amount,
-        refunded,
-        rate_text,
-        expected,
-        cashback,
-        status,
-        confirm,
-        reason=None,
-    ):
+    def add(self, order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason=None):
+        """An order's line: figures are (amount, refunded, expected, cashback) in minor units;
+        confirm is an ordinal, 0 for none."""
         day = None
         if confirm:
             day = self.days.get(confirm)
@@ -605,6 +556,7 @@ class _Rows:
         label = self.labels.get(rate_text)
         if label is None:
             label = self.labels[rate_text] = format_percent(Decimal(rate_text))
+        amount, refunded, expected, cashback = figures
         values = (
             order_id,
             day_text,
