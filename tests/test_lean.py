@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import cashback_cli.commands.validate as validate_command
 import cashback_cli.run.lean as lean
 from cashback_cli.cli import app
 from cashback_cli.inputs.values import LAST_YEAR
@@ -159,6 +160,27 @@ def test_the_lean_engine_writes_the_careful_engine_s_report(
         (folder / "policy.toml").write_text(f'[defaults]\nmax_cashback = "{cap}"\n')
         args += ["--config", str(folder / "policy.toml")]
     assert _summary(args, monkeypatch, False, "lean_report") == _summary(args, monkeypatch, careful=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=datasets(), jobs=st.sampled_from(["1", "2"]), broken=st.sampled_from(["", "O0,2026-13-01,,,x"]))
+def test_validate_through_the_lean_engine_says_what_the_careful_engine_says(
+    tmp_path_factory, monkeypatch, data, jobs, broken
+):
+    folder = tmp_path_factory.mktemp("validate")
+    orders, disputes = data
+    disputes = [*disputes, broken] if broken else disputes  # a dispute dated in no month
+    (folder / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
+    )
+    (folder / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
+    )
+    args = ["validate", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--rate", "3"]
+    with monkeypatch.context() as patch:
+        patch.setattr(lean, "_PARALLEL_FOLD", 0)  # however small, every worker folds its part
+        patch.setattr(validate_command, "workers_for", lambda *_a: int(jobs))  # small files get one
+        assert _summary(args, monkeypatch, careful=False) == _summary(args, monkeypatch, careful=True)
 
 
 def test_a_report_narrowed_or_of_a_network_is_the_careful_engine_s(tmp_path, monkeypatch):

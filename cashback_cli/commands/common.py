@@ -239,6 +239,24 @@ def option_value(parse, text: str, option: str):
         ) from None
 
 
+BIG_FILE = 8 << 20  # bytes of orders: below this, forking workers costs more than it saves
+
+
+def workers_for(orders: str, inputs: list[str], jobs: int = 0) -> int:
+    """Processes for a big file: `jobs` when given, every core for a big file, one for a small
+    one or for standard input."""
+    if "-" in inputs:
+        return 1  # workers cannot read the parent's standard input
+    if jobs:
+        return jobs
+    if not os.path.isfile(orders) or os.path.getsize(orders) < BIG_FILE:
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def engine_ready(engine: Engine) -> str:
     """The engine's name, once it can run: --engine duckdb without DuckDB is a usage error."""
     if engine is Engine.duckdb:

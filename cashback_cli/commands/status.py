@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
@@ -47,6 +46,7 @@ from .common import (
     policy_book,
     report_sink,
     warn,
+    workers_for,
 )
 
 if TYPE_CHECKING:
@@ -63,9 +63,6 @@ class Sort(StrEnum):
 class By(StrEnum):
     currency = "currency"
     store = "store"
-
-
-BIG_SUMMARY = 8 << 20  # bytes: below this, forking workers costs more than it saves
 
 
 def status(
@@ -151,7 +148,7 @@ def status(
                 book,
                 consume,
                 skip_invalid,
-                workers=_workers(orders, inputs, jobs),
+                workers=workers_for(orders, inputs, jobs),
                 stop_after=None if skip_invalid else STOP_AFTER,
             )
 
@@ -180,7 +177,7 @@ def status(
                         options,
                         day,
                         book,
-                        _workers(orders, inputs, jobs),
+                        workers_for(orders, inputs, jobs),
                     )
                 if lean is not None:
                     evaluation = lean
@@ -299,20 +296,6 @@ def _assumed(evaluation, book) -> str | None:
         return None
     setting = book.base["currency"]
     return setting.value if setting.source == "built-in" else None
-
-
-def _workers(orders: str, inputs: list[str], jobs: int) -> int:
-    """Processes for a summary or a report: every core for a big file, one for a small one or for stdin."""
-    if "-" in inputs:
-        return 1  # workers cannot read the parent's standard input
-    if jobs:
-        return jobs
-    if not os.path.isfile(orders) or os.path.getsize(orders) < BIG_SUMMARY:
-        return 1
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def partial(evaluation: Evaluation) -> dict[str, bool]:
