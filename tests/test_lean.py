@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import cashback_cli.commands.upcoming as upcoming_command
 import cashback_cli.commands.validate as validate_command
 import cashback_cli.run.lean as lean
 from cashback_cli.cli import app
@@ -36,6 +37,7 @@ def _summary(
         if careful:
             patch.setattr(lean, "lean_summary", lambda *a, **k: None)
             patch.setattr(lean, "lean_report", lambda *a, **k: None)
+            patch.setattr(lean, "lean_upcoming", lambda *a, **k: None)
         calls = []
         if not careful:
             original = getattr(lean, engine)
@@ -181,6 +183,33 @@ def test_validate_through_the_lean_engine_says_what_the_careful_engine_says(
         patch.setattr(lean, "_PARALLEL_FOLD", 0)  # however small, every worker folds its part
         patch.setattr(validate_command, "workers_for", lambda *_a: int(jobs))  # small files get one
         assert _summary(args, monkeypatch, careful=False) == _summary(args, monkeypatch, careful=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=datasets(),
+    by=st.sampled_from(["day", "week", "month"]),
+    form=st.sampled_from(["json", "csv", "table"]),
+    policy=st.sampled_from(["proportional", "cancel"]),
+    jobs=st.sampled_from([1, 2]),
+)
+def test_upcoming_through_the_lean_engine_is_the_careful_engine_s(
+    tmp_path_factory, monkeypatch, data, by, form, policy, jobs
+):
+    folder = tmp_path_factory.mktemp("upcoming")
+    orders, disputes = data
+    (folder / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
+    )
+    (folder / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
+    )
+    args = ["upcoming", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--as-of", AS_OF.isoformat()]
+    args += ["--by", by, "-f", form, "--rate", "3", "--dispute-policy", policy]
+    with monkeypatch.context() as patch:
+        patch.setattr(upcoming_command, "workers_for", lambda *_a: jobs)  # small files get one
+        lean_answer = _summary(args, monkeypatch, False, "lean_upcoming")
+    assert lean_answer == _summary(args, monkeypatch, careful=True)
 
 
 def test_a_report_narrowed_or_of_a_network_is_the_careful_engine_s(tmp_path, monkeypatch):

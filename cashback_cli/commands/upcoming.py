@@ -41,6 +41,7 @@ from .common import (
     load_options,
     policy_book,
     report_sink,
+    workers_for,
 )
 
 BAR_WIDTH = 40
@@ -102,7 +103,17 @@ def upcoming(
         found[:] = [timeline(chosen(results, stores=store or ()), by)]
 
     try:
-        evaluation = evaluate_files(engine_name, orders, disputes or (), options, day, book, collect)
+        evaluation = None
+        if engine_name != "duckdb" and not store:
+            from ..core.timeline import timeline_of_days
+            from ..run.lean import lean_upcoming
+
+            workers = workers_for(orders, [orders, *(disputes or ()), book.path or ""])
+            evaluation = lean_upcoming(orders, disputes or (), options, day, book.policy_for, workers)
+            if evaluation is not None:
+                found[:] = [timeline_of_days(evaluation.pending_days, by)]
+        if evaluation is None:
+            evaluation = evaluate_files(engine_name, orders, disputes or (), options, day, book, collect)
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
     check_problems(evaluation, skip_invalid=False)

@@ -6,7 +6,7 @@ counted apart, so the periods plus that line add up to the pending total of `sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -47,17 +47,27 @@ def period_of(day: date, by: str) -> tuple[date, date]:
 
 
 def timeline(results: Iterable[OrderResult], by: str) -> Timeline:
+    days: dict[tuple[str, date | None], list] = {}
+    for result in results:
+        if result.status is Status.PENDING:
+            slot = days.setdefault((result.currency, result.confirm_on), [0, Decimal(0)])
+            slot[0] += 1
+            slot[1] += result.cashback
+    return timeline_of_days(days, by)
+
+
+def timeline_of_days(days: Mapping[tuple[str, date | None], Sequence], by: str) -> Timeline:
+    """The timeline of pending orders already counted per currency and confirmation day (None:
+    waiting on a dispute) as (orders, cashback): how an engine that keeps no result hands them."""
     sums: dict[tuple[date, date, str], list] = {}
     waiting: dict[str, list] = {}
-    for result in results:
-        if result.status is not Status.PENDING:
-            continue
-        if result.confirm_on is None:
-            slot = waiting.setdefault(result.currency, [0, Decimal(0)])
+    for (currency, day), (count, cashback) in days.items():
+        if day is None:
+            slot = waiting.setdefault(currency, [0, Decimal(0)])
         else:
-            slot = sums.setdefault((*period_of(result.confirm_on, by), result.currency), [0, Decimal(0)])
-        slot[0] += 1
-        slot[1] += result.cashback
+            slot = sums.setdefault((*period_of(day, by), currency), [0, Decimal(0)])
+        slot[0] += count
+        slot[1] += cashback
     periods = [
         Period(start, end, cur, count, total) for (start, end, cur), (count, total) in sorted(sums.items())
     ]

@@ -60,6 +60,7 @@ class _Job(NamedTuple):
     rate_label: str = ""  # the policy's rate as the reports print it
     line: Callable[[tuple], str] | None = None  # makes a report's line of an order's values
     separator: str = ""  # between two lines of the report
+    by_day: bool = False  # count pending cashback per currency and confirmation day (upcoming)
 
 
 _tables: tuple[FoldedDisputes, ...] = ()  # set before the fork: workers inherit them
@@ -77,6 +78,19 @@ def lean_summary(
 ) -> MergedRun | None:
     """The totals of a plain export, or None when the careful engine must run it."""
     return _lean(orders, list(dispute_files), options, as_of, policy_for, workers)
+
+
+def lean_upcoming(
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    as_of: date,
+    policy_for: Callable[[Order], Policy],
+    workers: int,
+) -> MergedRun | None:
+    """The totals of a plain export and its pending cashback per currency and confirmation day
+    (`pending_days`), or None when the careful engine must run it."""
+    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, by_day=True)
 
 
 Report = Callable[[MergedRun, Iterator[str]], None]
@@ -100,7 +114,9 @@ def lean_report(
     return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, (line, separator, write))
 
 
-def _lean(orders, dispute_files, options, as_of, policy_for, workers, report=None) -> MergedRun | None:
+def _lean(
+    orders, dispute_files, options, as_of, policy_for, workers, report=None, by_day=False
+) -> MergedRun | None:
     global _tables
     try:
         job = _job(orders, options, as_of, policy_for)
@@ -112,7 +128,7 @@ def _lean(orders, dispute_files, options, as_of, policy_for, workers, report=Non
             if disputed > MAX_DISPUTED:
                 return None  # the disk-backed index keeps memory flat past this
             ranges = _byte_ranges(orders, workers)
-            job = job._replace(folder=folder)
+            job = job._replace(folder=folder, by_day=by_day)
             if report is not None:
                 job = job._replace(line=report[0], separator=report[1])
             if len(ranges) > 1:
@@ -419,6 +435,9 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     hashes = array("q")
     future = assumed = matched = 0
     rows = None if job.line is None else _Rows(job, worker)
+    due: dict[tuple[str, int], list[int]] | None = (
+        {} if job.by_day else None
+    )  # (currency, day): [orders, units]
     # a report holds a chunk's lines, three times its bytes, until they are written: smaller chunks
     for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4):
         if len(hashes) >= SPILL_AT:
@@ -494,6 +513,8 @@ def _sums(job: _Job, worker: int, start: int, end: int):
             if folded is None:
                 status = 1 if today < ordered + hold else 2
                 row[status] += expected
+                if due is not None and status == 1:
+                    _count(due, currency, ordered + hold, expected)
                 if rows is not None:
                     figures = amount, 0, expected, expected
                     rows.add(order_id, day_text, currency, rate_text, digits, figures, status, ordered + hold)
@@ -516,13 +537,23 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                     cashback = expected
                 status, reason = 1 if is_open or today < confirm else 2, None
                 row[status] += cashback
+                if due is not None and status == 1:
+                    _count(due, currency, confirm, cashback)
             row[3] += expected - cashback
             if rows is not None:
                 figures = amount, refunded, expected, cashback
                 rows.add(order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason)
     if rows is not None:
         rows.close()
-    return sums, future, assumed, matched, hashes  # hashes: those not spilled yet
+    return sums, future, assumed, matched, hashes, due  # hashes: those not spilled yet
+
+
+def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashback: int) -> None:
+    slot = due.get((currency, day))
+    if slot is None:
+        slot = due[currency, day] = [0, 0]
+    slot[0] += 1
+    slot[1] += cashback
 
 
 _STATUS_WORDS = ("", Status.PENDING.value, Status.CONFIRMED.value, Status.CANCELLED.value)
@@ -626,7 +657,12 @@ def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun 
     merged.dispute_count = dispute_count
     matched = 0
     totals: dict[str, list[int]] = {}
-    for sums, future, assumed, found, _hashes in shares:
+    due: dict[tuple[str, int], list[int]] = {}
+    for sums, future, assumed, found, _hashes, days in shares:
+        for key, (count, units) in (days or {}).items():
+            slot = due.setdefault(key, [0, 0])
+            slot[0] += count
+            slot[1] += units
         merged.left_out_future += future
         merged.assumed_currency += assumed
         matched += found
@@ -637,6 +673,13 @@ def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun 
     if matched != disputed:
         return None  # a dispute of an order the file does not have: the careful way names it
     merged.totals = _totals(totals)
+    merged.pending_days = {
+        (currency, date.fromordinal(day) if day else None): (
+            count,
+            Decimal(units).scaleb(-minor_digits(currency)),
+        )
+        for (currency, day), (count, units) in due.items()
+    }
     return merged
 
 

@@ -33,6 +33,9 @@ class MergedRun:
     assumed_currency: int = 0
     repeated_ids: set[int] = field(default_factory=set)
     dispute_count: int = 0
+    # pending cashback per (currency, confirmation day; None: waiting on a dispute), as
+    # (orders, cashback), when the lean engine is asked for it (upcoming)
+    pending_days: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
