@@ -20,6 +20,8 @@ import cashback_cli.commands.upcoming as upcoming_command
 import cashback_cli.commands.validate as validate_command
 import cashback_cli.run.lean as lean
 from cashback_cli.cli import app
+from cashback_cli.core.records import Policy
+from cashback_cli.inputs.rows import LoadOptions
 from cashback_cli.inputs.values import LAST_YEAR
 from cashback_cli.run.folded_disputes import FoldedDisputes, pack, unpack
 
@@ -327,3 +329,18 @@ def test_order_ids_spilled_to_disk_still_catch_a_repeat_across_workers(tmp_path,
         assert result.exit_code != 0 and "O0" in result.stderr
     else:
         assert result.exit_code == 0 and '"orders": 60' in result.stdout
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_lean_engine_tells_how_far_it_has_read(tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(lean, "_CHUNK", 256)
+    header = "order_id,ordered_at,amount,currency,cashback_rate\n"
+    (tmp_path / "o.csv").write_text(header + "".join(f"O{n},2026-10-01,{n + 1},USD,5\n" for n in range(300)))
+    told: list[int] = []
+    options = LoadOptions(on_read=told.append)
+    run = lean.lean_summary(str(tmp_path / "o.csv"), [], options, AS_OF, lambda _order: Policy(), jobs)
+    assert run is not None and run.totals.by_currency["USD"].orders == 300
+    if jobs == 1:  # read in this process: told at every chunk, up to the whole file after the header
+        assert told == sorted(told) and len(told) > 10
+        assert told[-1] == (tmp_path / "o.csv").stat().st_size - len(header)
+    assert lean._progress is None and lean._tell is None  # nothing left behind for the next run

@@ -219,6 +219,9 @@ def _warn_after(evaluation, book, orders: str) -> None:
 
 def _lean_report(out, format: Format, orders: str, disputes, options, day, book, workers: int):
     """Every order of a plain export written by the lean engine, or None (nothing written)."""
+    from dataclasses import replace
+
+    from ..output.progress import reading_progress
     from ..output.render import csv_header, csv_order_line, json_order_line, write_json_document
     from ..run.lean import lean_report
 
@@ -230,11 +233,10 @@ def _lean_report(out, format: Format, orders: str, disputes, options, day, book,
             for piece in body:
                 out.write(piece)
 
-    if format is Format.json:
-        return lean_report(
-            orders, disputes, options, day, book.policy_for, workers, json_order_line, ",\n", write
-        )
-    return lean_report(orders, disputes, options, day, book.policy_for, workers, csv_order_line, "", write)
+    line, separator = (json_order_line, ",\n") if format is Format.json else (csv_order_line, "")
+    with reading_progress(orders) as on_read:
+        options = replace(options, on_read=on_read)
+        return lean_report(orders, disputes, options, day, book.policy_for, workers, line, separator, write)
 
 
 class View(NamedTuple):

@@ -64,6 +64,8 @@ class _Job(NamedTuple):
 
 
 _tables: tuple[FoldedDisputes, ...] = ()  # set before the fork: workers inherit them
+_progress = None  # bytes each worker has read, shared, when a progress bar is drawn
+_tell: Callable[[], None] | None = None  # draws it, when the parent reads the file itself
 _PART_SHIFT = 48  # an order's part of the disputes: (hash >> 48) % parts, bits no slot index uses
 _PARALLEL_FOLD = 1 << 20  # bytes of disputes worth folding on every core: enough to pay for the fork
 
@@ -131,14 +133,7 @@ def _lean(
             job = job._replace(folder=folder, by_day=by_day)
             if report is not None:
                 job = job._replace(line=report[0], separator=report[1])
-            if len(ranges) > 1:
-                context = multiprocessing.get_context("fork")
-                gc.freeze()  # the workers' collector then leaves the parent's objects (and pages) alone
-                with context.Pool(len(ranges)) as pool:
-                    work = [(job, worker, *where) for worker, where in enumerate(ranges)]
-                    shares = pool.starmap(_work, work)
-            else:
-                shares = [_work(job, 0, *ranges[0])]
+            shares = _read_orders(job, ranges, options.on_read)
             if any(share is None for share in shares):
                 return None
             if any_repeated(folder, len(ranges), (share[4] for share in shares)):
@@ -151,6 +146,31 @@ def _lean(
         return None
     finally:
         _tables = ()
+
+
+def _read_orders(job: _Job, ranges: list[tuple[int, int]], on_read: Callable[[int], None] | None) -> list:
+    """Each byte range's share, from a worker apiece (or from this process for a single one),
+    telling `on_read` how far they have read."""
+    global _progress, _tell
+    context = multiprocessing.get_context("fork")
+    _progress = None if on_read is None else context.Array("q", len(ranges), lock=False)
+    try:
+        if len(ranges) == 1:
+            if _progress is not None:
+                _tell = lambda: on_read(_progress[0])  # noqa: E731
+            return [_work(job, 0, *ranges[0])]
+        gc.freeze()  # the workers' collector then leaves the parent's objects (and pages) alone
+        with context.Pool(len(ranges)) as pool:
+            pending = pool.starmap_async(
+                _work, [(job, worker, *where) for worker, where in enumerate(ranges)]
+            )
+            while not pending.ready():
+                pending.wait(0.2)
+                if _progress is not None:
+                    on_read(sum(_progress))
+            return pending.get()
+    finally:
+        _progress = _tell = None
 
 
 def _report_body(folder: str, workers: int, separator: str) -> Iterator[str]:
@@ -381,9 +401,11 @@ def _work(job: _Job, worker: int, start: int, end: int):
 _CHUNK = 1 << 20  # bytes read at a time: memory stays small whatever the file
 
 
-def _chunks(path: str, start: int, end: int, size: int = 0):
-    """The lines between two line starts, a list per chunk (never the whole range at once)."""
+def _chunks(path: str, start: int, end: int, size: int = 0, worker: int = -1):
+    """The lines between two line starts, a list per chunk (never the whole range at once);
+    a worker's progress is noted as it goes."""
     size = size or _CHUNK
+    progress = _progress if worker >= 0 else None
     with open(path, "rb") as handle:
         handle.seek(start)
         rest = b""
@@ -393,6 +415,10 @@ def _chunks(path: str, start: int, end: int, size: int = 0):
             if not data:
                 break
             left -= len(data)
+            if progress is not None:
+                progress[worker] = end - start - left
+                if _tell is not None:
+                    _tell()
             data = rest + data
             cut = data.rfind(b"\n") + 1 if left > 0 else len(data)
             rest = data[cut:]
@@ -439,7 +465,7 @@ def _sums(job: _Job, worker: int, start: int, end: int):
         {} if job.by_day else None
     )  # (currency, day): [orders, units]
     # a report holds a chunk's lines, three times its bytes, until they are written: smaller chunks
-    for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4):
+    for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4, worker):
         if len(hashes) >= SPILL_AT:
             spill(hashes, job.folder, worker)
         if rows is not None:
