@@ -1,10 +1,12 @@
-"""The lean engine: the totals of a big plain export, in integer minor units, on every core.
+"""The lean engine: a big plain export's totals, report, check or timeline, in integer minor
+units, on every core.
 
 A machine export (order_id, ordered_at, amount, currency, cashback_rate; disputes with ISO
-dates and plain refunds) needs none of the careful path's work. Disputes are folded once into
-one small tuple per order; each worker reads only its own byte range of the orders file and
-keeps no record or result per order, only sums. The arithmetic is the rules' own, on exact
-integers: E = amount × rate / 100 rounded by the policy's mode, and so on.
+dates and plain refunds) needs none of the careful path's work. Disputes are folded once, on
+every core, into flat arrays (folded_disputes.py); each worker reads only its own byte range
+of the orders file and keeps no record or result per order: sums, and for a report its lines,
+written as they are made (lean_rows.py). The arithmetic is the rules' own, on exact integers:
+E = amount × rate / 100 rounded by the policy's mode, and so on.
 
 It is optimistic: at the first thing that is not plain (a quote, a messy value, an amount
 finer than the currency's unit, a refund above the amount, a repeated id, a dispute of no
@@ -25,13 +27,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ..core.money import format_percent, minor_digits
-from ..core.records import DisputePolicy, Order, Policy, Status
-from ..core.rules import CONFIRMED_ON, DISPUTE_OPEN, DISPUTE_OPENED, ON_HOLD_UNTIL, REFUNDED_IN_FULL
+from ..core.records import DisputePolicy, Order, Policy
+from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.rows import LoadOptions
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from .folded_disputes import FoldedDisputes, pack, unpack
+from .lean_rows import Rows, report_body
 from .parallel import MergedRun
 from .repeated_ids import SPILL_AT, any_repeated, spill
 
@@ -140,7 +143,7 @@ def _lean(
                 return None  # a repeated order id (or two ids of one hash): the careful way names it
             merged = _merge(shares, as_of, dispute_count, disputed)
             if merged is not None and report is not None:
-                report[2](merged, _report_body(folder, len(ranges), report[1]))
+                report[2](merged, report_body(folder, len(ranges), report[1]))
             return merged
     except GiveUp:
         return None
@@ -171,20 +174,6 @@ def _read_orders(job: _Job, ranges: list[tuple[int, int]], on_read: Callable[[in
             return pending.get()
     finally:
         _progress = _tell = None
-
-
-def _report_body(folder: str, workers: int, separator: str) -> Iterator[str]:
-    """The workers' lines in the file's order: "\\n" first, the separator between workers."""
-    before = "\n" if separator else ""
-    for worker in range(workers):
-        path = os.path.join(folder, f"rows-{worker}")
-        if not os.path.getsize(path):
-            continue
-        yield before
-        before = separator
-        with open(path, encoding="utf-8", newline="") as handle:
-            while piece := handle.read(_CHUNK):
-                yield piece
 
 
 def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | None:
@@ -460,7 +449,7 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
     hashes = array("q")
     future = assumed = matched = 0
-    rows = None if job.line is None else _Rows(job, worker)
+    rows = None if job.line is None else Rows(job.folder, worker, job.line, job.separator, job.rate_label)
     due: dict[tuple[str, int], list[int]] | None = (
         {} if job.by_day else None
     )  # (currency, day): [orders, units]
@@ -580,75 +569,6 @@ def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashb
         slot = due[currency, day] = [0, 0]
     slot[0] += 1
     slot[1] += cashback
-
-
-_STATUS_WORDS = ("", Status.PENDING.value, Status.CONFIRMED.value, Status.CANCELLED.value)
-_TENS = (1, 10, 100, 1000)
-
-
-class _Rows:
-    """One worker's report lines, made of integers and the file's own text, written a chunk at
-    a time to its file in the run's folder."""
-
-    def __init__(self, job: _Job, worker: int) -> None:
-        self.line, self.separator = job.line, job.separator
-        self.handle = open(os.path.join(job.folder, f"rows-{worker}"), "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self.waiting: list[str] = []
-        self.started = False
-        self.labels = {"": job.rate_label}  # a rate as written -> as printed
-        self.days: dict[int, str] = {}  # an ordinal -> its ISO date
-
-    def add(self, order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason=None):
-        """An order's line: figures are (amount, refunded, expected, cashback) in minor units;
-        confirm is an ordinal, 0 for none."""
-        day = None
-        if confirm:
-            day = self.days.get(confirm)
-            if day is None:
-                day = self.days[confirm] = date.fromordinal(confirm).isoformat()
-        if reason is None:
-            reason = (
-                DISPUTE_OPEN if day is None else f"{ON_HOLD_UNTIL if status == 1 else CONFIRMED_ON} {day}"
-            )
-        label = self.labels.get(rate_text)
-        if label is None:
-            label = self.labels[rate_text] = format_percent(Decimal(rate_text))
-        amount, refunded, expected, cashback = figures
-        values = (
-            order_id,
-            day_text,
-            currency,
-            _money(amount, digits),
-            _money(refunded, digits),
-            label,
-            _money(expected, digits),
-            _money(cashback, digits),
-            _money(expected - cashback, digits),
-            _STATUS_WORDS[status],
-            day,
-            reason,
-        )
-        self.waiting.append(self.line(values))
-
-    def flush(self) -> None:
-        if self.waiting:
-            if self.started:
-                self.handle.write(self.separator)
-            self.handle.write(self.separator.join(self.waiting))
-            self.started = True
-            self.waiting.clear()
-
-    def close(self) -> None:
-        self.flush()
-        self.handle.close()
-
-
-def _money(units: int, digits: int) -> str:
-    """Minor units as the reports print them: 1234 cents is "12.34"."""
-    if not digits:
-        return str(units)
-    whole, part = divmod(units, _TENS[digits])
-    return f"{whole}.{part:0{digits}d}"
 
 
 def _digits(currency: str) -> int:
