@@ -40,6 +40,7 @@ def _summary(
             patch.setattr(lean, "lean_summary", lambda *a, **k: None)
             patch.setattr(lean, "lean_report", lambda *a, **k: None)
             patch.setattr(lean, "lean_upcoming", lambda *a, **k: None)
+            patch.setattr(lean, "lean_table", lambda *a, **k: None)
         calls = []
         if not careful:
             original = getattr(lean, engine)
@@ -212,6 +213,33 @@ def test_upcoming_through_the_lean_engine_is_the_careful_engine_s(
         patch.setattr(upcoming_command, "workers_for", lambda *_a: jobs)  # small files get one
         lean_answer = _summary(args, monkeypatch, False, "lean_upcoming")
     assert lean_answer == _summary(args, monkeypatch, careful=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=datasets(),
+    limit=st.sampled_from(["0", "1", "3", "50"]),
+    policy=st.sampled_from(["proportional", "cancel"]),
+    jobs=st.sampled_from(["1", "2"]),
+    lang=st.sampled_from(["en", "ru"]),
+    summary=st.booleans(),
+)
+def test_a_table_through_the_lean_engine_is_the_careful_engine_s(
+    tmp_path_factory, monkeypatch, data, limit, policy, jobs, lang, summary
+):
+    folder = tmp_path_factory.mktemp("table")
+    orders, disputes = data
+    (folder / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
+    )
+    (folder / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
+    )
+    args = ["status", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--as-of", AS_OF.isoformat()]
+    args += ["--limit", limit, "--rate", "3", "--dispute-policy", policy, "--jobs", jobs, "--lang", lang]
+    args += ["--summary"] if summary else []
+    monkeypatch.setenv("COLUMNS", "200")
+    assert _summary(args, monkeypatch, False, "lean_table") == _summary(args, monkeypatch, careful=True)
 
 
 def test_a_report_narrowed_or_of_a_network_is_the_careful_engine_s(tmp_path, monkeypatch):

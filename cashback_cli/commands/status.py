@@ -155,7 +155,13 @@ def status(
     try:
         if format is Format.table:
             seen = Seen(view, limit=0 if summary else limit)
-            evaluation = evaluate(seen.consume)
+            evaluation = None
+            if engine_name != "duckdb" and not view.narrows and not reported:
+                evaluation = _lean_table(
+                    seen, orders, disputes or (), options, day, book, workers_for(orders, inputs, jobs)
+                )
+            if evaluation is None:
+                evaluation = evaluate(seen.consume)
             check_problems(evaluation, skip_invalid)
             _print_tables(seen, evaluation, output, inputs, summary, _assumed(evaluation, book))
         elif summary:
@@ -215,6 +221,25 @@ def _warn_after(evaluation, book, orders: str) -> None:
                 "no currency given for {count} orders in {file}: taken as {currency} (--currency to change)"
             ).format(count=evaluation.assumed_currency, file=orders, currency=assumed)
         )
+
+
+def _lean_table(seen: Seen, orders: str, disputes, options, day, book, workers: int):
+    """What a table shows, read by the lean engine into `seen`; or None (then `seen` is untouched)."""
+    from dataclasses import replace
+
+    from ..core.timeline import Outlook
+    from ..output.progress import reading_progress
+    from ..run.lean import lean_table
+
+    with reading_progress(orders) as on_read:
+        options = replace(options, on_read=on_read)
+        run = lean_table(orders, disputes, options, day, book.policy_for, workers, seen.limit)
+    if run is not None:
+        seen.totals, seen.rows = run.totals, run.first_results
+        seen.outlook = Outlook.of(run.pending_days, run.waiting, run.totals)
+        shown = sum(sums.orders for sums in run.totals.by_currency.values())
+        seen.left_out = max(0, shown - seen.limit) if seen.limit else 0
+    return run
 
 
 def _lean_report(out, format: Format, orders: str, disputes, options, day, book, workers: int):

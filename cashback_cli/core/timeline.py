@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .records import OrderResult, Status
+from .totals import Totals
 
 PERIODS = ("day", "week", "month")
 
@@ -96,6 +97,28 @@ class Outlook:
             self.confirmed[cur] = self.confirmed.get(cur, Decimal(0)) + result.cashback
         if result.cancelled_cashback:
             self.lost[cur] = self.lost.get(cur, Decimal(0)) + result.cancelled_cashback
+
+    @classmethod
+    def of(
+        cls,
+        pending_days: Mapping[tuple[str, date | None], Sequence],
+        waiting: Iterable[tuple[str, str | None, Decimal]],
+        totals: Totals,
+    ) -> Outlook:
+        """The outlook an engine that keeps no result can hand: pending cashback per currency
+        and day (None: waiting on a dispute) as (orders, cashback), the orders waiting on a
+        dispute in the file's order, and the totals (confirmed and lost)."""
+        outlook = cls()
+        for (cur, day), (_count, cashback) in pending_days.items():
+            if day is not None:
+                outlook.due.setdefault(cur, {})[day] = cashback
+        for cur, order_id, cashback in waiting:
+            outlook.waiting.setdefault(cur, []).append((order_id, cashback))
+        for cur, sums in totals.by_currency.items():
+            outlook.confirmed[cur] = sums.confirmed
+            if sums.cancelled:
+                outlook.lost[cur] = sums.cancelled
+        return outlook
 
     def currencies(self) -> list[str]:
         return sorted({*self.due, *self.waiting, *self.confirmed, *self.lost})

@@ -34,7 +34,7 @@ from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normali
 from ..inputs.rows import LoadOptions
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from .folded_disputes import FoldedDisputes, pack, unpack
-from .lean_rows import Rows, report_body
+from .lean_rows import Rows, report_body, table_result
 from .parallel import MergedRun
 from .repeated_ids import SPILL_AT, any_repeated, spill
 
@@ -42,6 +42,19 @@ _ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate
 _DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
 _FRACTION = 8  # refunds are summed in units of 10**-8, the finest a plain number may be
 _MODES = {"half-up", "half-even", "down"}
+
+
+class _Share(NamedTuple):
+    """What one worker found in its byte range."""
+
+    sums: dict[str, list[int]]  # currency -> [orders, pending, confirmed, cancelled] in minor units
+    future: int  # orders after the as-of date
+    assumed: int  # orders in the policy's currency, having none
+    matched: int  # orders found among the disputed ones
+    hashes: array  # order ids' hashes not spilled yet
+    due: dict | None  # (currency, day ordinal; 0 waiting) -> [orders, cashback units], when asked
+    results: list | None  # the first orders' results, for a table
+    waiting: list | None  # (currency, order id, cashback units) of orders waiting on a dispute
 
 
 class GiveUp(Exception):
@@ -64,6 +77,7 @@ class _Job(NamedTuple):
     line: Callable[[tuple], str] | None = None  # makes a report's line of an order's values
     separator: str = ""  # between two lines of the report
     by_day: bool = False  # count pending cashback per currency and confirmation day (upcoming)
+    table: int = -1  # for a table: results of its first orders kept, and the orders waiting on a dispute
 
 
 _tables: tuple[FoldedDisputes, ...] = ()  # set before the fork: workers inherit them
@@ -98,6 +112,21 @@ def lean_upcoming(
     return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, by_day=True)
 
 
+def lean_table(
+    orders: str,
+    dispute_files: Iterable[str],
+    options: LoadOptions,
+    as_of: date,
+    policy_for: Callable[[Order], Policy],
+    workers: int,
+    rows: int,
+) -> MergedRun | None:
+    """What a table of a plain export shows: the totals, the results of its first `rows` orders
+    (`first_results`), pending cashback per currency and day (`pending_days`) and the orders
+    waiting on a dispute (`waiting`); None when the careful engine must run it."""
+    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, by_day=True, table=rows)
+
+
 Report = Callable[[MergedRun, Iterator[str]], None]
 
 
@@ -120,7 +149,7 @@ def lean_report(
 
 
 def _lean(
-    orders, dispute_files, options, as_of, policy_for, workers, report=None, by_day=False
+    orders, dispute_files, options, as_of, policy_for, workers, report=None, by_day=False, table=-1
 ) -> MergedRun | None:
     global _tables
     try:
@@ -133,15 +162,17 @@ def _lean(
             if disputed > MAX_DISPUTED:
                 return None  # the disk-backed index keeps memory flat past this
             ranges = _byte_ranges(orders, workers)
-            job = job._replace(folder=folder, by_day=by_day)
+            job = job._replace(folder=folder, by_day=by_day, table=table)
             if report is not None:
                 job = job._replace(line=report[0], separator=report[1])
             shares = _read_orders(job, ranges, options.on_read)
             if any(share is None for share in shares):
                 return None
-            if any_repeated(folder, len(ranges), (share[4] for share in shares)):
+            if any_repeated(folder, len(ranges), (share.hashes for share in shares)):
                 return None  # a repeated order id (or two ids of one hash): the careful way names it
             merged = _merge(shares, as_of, dispute_count, disputed)
+            if merged is not None and table >= 0:
+                del merged.first_results[table:]  # each worker kept its first ones: the file's first
             if merged is not None and report is not None:
                 report[2](merged, report_body(folder, len(ranges), report[1]))
             return merged
@@ -450,9 +481,11 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     hashes = array("q")
     future = assumed = matched = 0
     rows = None if job.line is None else Rows(job.folder, worker, job.line, job.separator, job.rate_label)
-    due: dict[tuple[str, int], list[int]] | None = (
-        {} if job.by_day else None
-    )  # (currency, day): [orders, units]
+    due: dict[tuple[str, int], list[int]] | None = {} if job.by_day else None  # (currency, day): [n, units]
+    first = job.table
+    results: list | None = [] if first >= 0 else None
+    waiting: list | None = [] if first >= 0 else None
+    policy_rate = None if job.rate is None else Decimal(job.rate[0]).scaleb(-job.rate[1])
     # a report holds a chunk's lines, three times its bytes, until they are written: smaller chunks
     for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4, worker):
         if len(hashes) >= SPILL_AT:
@@ -469,7 +502,8 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                 raise GiveUp
             day_text = cells[i_day]
             ordered = days.get(day_text) or _day(day_text, days)
-            whole, point, fraction = cells[i_amount].partition(".")
+            amount_text = cells[i_amount]
+            whole, point, fraction = amount_text.partition(".")
             # PLAIN_NUMBER's shape without a regex, which would cost a fifth of the loop:
             # isdecimal() takes the very digits \d does
             if not (
@@ -533,6 +567,22 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                 if rows is not None:
                     figures = amount, 0, expected, expected
                     rows.add(order_id, day_text, currency, rate_text, digits, figures, status, ordered + hold)
+                if results is not None and len(results) < first:
+                    rate = Decimal(rate_text) if rate_text else policy_rate
+                    figures = amount, 0, expected, expected
+                    results.append(
+                        table_result(
+                            order_id,
+                            ordered,
+                            currency,
+                            digits,
+                            amount_text,
+                            rate,
+                            figures,
+                            status,
+                            ordered + hold,
+                        )
+                    )
                 continue
             units, word = folded
             finest, is_open, exists, last, _first = unpack(word)
@@ -554,13 +604,32 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                 row[status] += cashback
                 if due is not None and status == 1:
                     _count(due, currency, confirm, cashback)
+                if waiting is not None and status == 1 and not confirm:
+                    waiting.append((currency, order_id, cashback))
             row[3] += expected - cashback
             if rows is not None:
                 figures = amount, refunded, expected, cashback
                 rows.add(order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason)
+            if results is not None and len(results) < first:
+                rate = Decimal(rate_text) if rate_text else policy_rate
+                figures = amount, refunded, expected, cashback
+                results.append(
+                    table_result(
+                        order_id,
+                        ordered,
+                        currency,
+                        digits,
+                        amount_text,
+                        rate,
+                        figures,
+                        status,
+                        confirm,
+                        reason,
+                    )
+                )
     if rows is not None:
         rows.close()
-    return sums, future, assumed, matched, hashes, due  # hashes: those not spilled yet
+    return _Share(sums, future, assumed, matched, hashes, due, results, waiting)
 
 
 def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashback: int) -> None:
@@ -604,7 +673,9 @@ def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun 
     matched = 0
     totals: dict[str, list[int]] = {}
     due: dict[tuple[str, int], list[int]] = {}
-    for sums, future, assumed, found, _hashes, days in shares:
+    for sums, future, assumed, found, _hashes, days, results, waiting in shares:
+        merged.first_results += results or ()
+        merged.waiting += ((cur, order_id, _units(units, cur)) for cur, order_id, units in waiting or ())
         for key, (count, units) in (days or {}).items():
             slot = due.setdefault(key, [0, 0])
             slot[0] += count
@@ -620,13 +691,14 @@ def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun 
         return None  # a dispute of an order the file does not have: the careful way names it
     merged.totals = _totals(totals)
     merged.pending_days = {
-        (currency, date.fromordinal(day) if day else None): (
-            count,
-            Decimal(units).scaleb(-minor_digits(currency)),
-        )
+        (currency, date.fromordinal(day) if day else None): (count, _units(units, currency))
         for (currency, day), (count, units) in due.items()
     }
     return merged
+
+
+def _units(units: int, currency: str) -> Decimal:
+    return Decimal(units).scaleb(-minor_digits(currency))
 
 
 def _totals(found: dict[str, list[int]]) -> Totals:

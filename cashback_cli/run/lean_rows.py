@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..core.money import format_percent
-from ..core.records import Status
+from ..core.records import OrderResult, Status
 from ..core.rules import CONFIRMED_ON, DISPUTE_OPEN, ON_HOLD_UNTIL
 
 _CHUNK = 1 << 20  # characters copied at a time into the report
@@ -75,6 +75,36 @@ class Rows:
     def close(self) -> None:
         self.flush()
         self.handle.close()
+
+
+def reason_of(status: int, day: str | None) -> str:
+    """The reason of a pending (1) or confirmed (2) order: its date, or an open dispute."""
+    return DISPUTE_OPEN if day is None else f"{ON_HOLD_UNTIL if status == 1 else CONFIRMED_ON} {day}"
+
+
+_STATUSES = (None, Status.PENDING, Status.CONFIRMED, Status.CANCELLED)
+
+
+def table_result(
+    order_id, ordered, currency, digits, amount_text, rate, figures, status, confirm, reason=None
+):
+    """An order's result as the careful engine gives it, for the first rows of a table."""
+    amount, refunded, expected, cashback = figures
+    day = date.fromordinal(confirm) if confirm else None
+    return OrderResult(
+        order_id,
+        date.fromordinal(ordered),
+        currency,
+        Decimal(amount_text),
+        Decimal(refunded).scaleb(-digits),
+        rate,
+        Decimal(expected).scaleb(-digits),
+        Decimal(cashback).scaleb(-digits),
+        Decimal(expected - cashback).scaleb(-digits),
+        _STATUSES[status],
+        day,
+        reason or reason_of(status, None if day is None else day.isoformat()),
+    )
 
 
 def money(units: int, digits: int) -> str:

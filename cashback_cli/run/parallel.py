@@ -36,6 +36,8 @@ class MergedRun:
     # pending cashback per (currency, confirmation day; None: waiting on a dispute), as
     # (orders, cashback), when the lean engine is asked for it (upcoming)
     pending_days: dict = field(default_factory=dict)
+    first_results: list = field(default_factory=list)  # the first orders' results, for a table
+    waiting: list = field(default_factory=list)  # (currency, order id, cashback) waiting on a dispute
 
 
 @dataclass(frozen=True)
