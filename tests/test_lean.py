@@ -56,6 +56,16 @@ def _summary(
     return result.exit_code, result.stdout, result.stderr
 
 
+def _write(folder, orders: list[str], disputes: list[str]) -> None:
+    """o.csv and d.csv in the folder, with the canonical headers."""
+    (folder / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
+    )
+    (folder / "d.csv").write_text(
+        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
+    )
+
+
 @st.composite
 def datasets(draw):
     orders, disputes = [], []
@@ -96,12 +106,7 @@ def test_the_lean_engine_gives_the_careful_engine_s_summary(
 ):
     folder = tmp_path_factory.mktemp("lean")
     orders, disputes = data
-    (folder / "o.csv").write_text(
-        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
-    )
-    (folder / "d.csv").write_text(
-        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
-    )
+    _write(folder, orders, disputes)
     args = ["status", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--as-of", AS_OF.isoformat()]
     args += ["--summary", "-f", "json", "--rate", "3", "--rounding", rounding, "--dispute-policy", policy]
     args += ["--hold-days", hold, "--jobs", jobs]
@@ -144,12 +149,7 @@ def test_the_lean_engine_writes_the_careful_engine_s_report(
 ):
     folder = tmp_path_factory.mktemp("report")
     orders, disputes = data
-    (folder / "o.csv").write_text(
-        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
-    )
-    (folder / "d.csv").write_text(
-        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
-    )
+    _write(folder, orders, disputes)
     args = [
         "status",
         str(folder / "o.csv"),
@@ -175,12 +175,7 @@ def test_validate_through_the_lean_engine_says_what_the_careful_engine_says(
     folder = tmp_path_factory.mktemp("validate")
     orders, disputes = data
     disputes = [*disputes, broken] if broken else disputes  # a dispute dated in no month
-    (folder / "o.csv").write_text(
-        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
-    )
-    (folder / "d.csv").write_text(
-        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
-    )
+    _write(folder, orders, disputes)
     args = ["validate", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--rate", "3"]
     with monkeypatch.context() as patch:
         patch.setattr(lean, "_PARALLEL_FOLD", 0)  # however small, every worker folds its part
@@ -201,12 +196,7 @@ def test_upcoming_through_the_lean_engine_is_the_careful_engine_s(
 ):
     folder = tmp_path_factory.mktemp("upcoming")
     orders, disputes = data
-    (folder / "o.csv").write_text(
-        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
-    )
-    (folder / "d.csv").write_text(
-        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
-    )
+    _write(folder, orders, disputes)
     args = ["upcoming", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--as-of", AS_OF.isoformat()]
     args += ["--by", by, "-f", form, "--rate", "3", "--dispute-policy", policy]
     with monkeypatch.context() as patch:
@@ -229,12 +219,7 @@ def test_a_table_through_the_lean_engine_is_the_careful_engine_s(
 ):
     folder = tmp_path_factory.mktemp("table")
     orders, disputes = data
-    (folder / "o.csv").write_text(
-        "order_id,ordered_at,amount,currency,cashback_rate\n" + "\n".join(orders) + "\n"
-    )
-    (folder / "d.csv").write_text(
-        "order_id,opened_at,resolved_at,refund_amount,outcome\n" + "\n".join(disputes) + "\n"
-    )
+    _write(folder, orders, disputes)
     args = ["status", str(folder / "o.csv"), "-d", str(folder / "d.csv"), "--as-of", AS_OF.isoformat()]
     args += ["--limit", limit, "--rate", "3", "--dispute-policy", policy, "--jobs", jobs, "--lang", lang]
     args += ["--summary"] if summary else []

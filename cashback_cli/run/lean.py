@@ -486,6 +486,7 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     results: list | None = [] if first >= 0 else None
     waiting: list | None = [] if first >= 0 else None
     policy_rate = None if job.rate is None else Decimal(job.rate[0]).scaleb(-job.rate[1])
+    wanted = rows is not None or due is not None or results is not None  # more than the totals
     # a report holds a chunk's lines, three times its bytes, until they are written: smaller chunks
     for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4, worker):
         if len(hashes) >= SPILL_AT:
@@ -562,57 +563,41 @@ def _sums(job: _Job, worker: int, start: int, end: int):
             if folded is None:
                 status = 1 if today < ordered + hold else 2
                 row[status] += expected
-                if due is not None and status == 1:
-                    _count(due, currency, ordered + hold, expected)
-                if rows is not None:
-                    figures = amount, 0, expected, expected
-                    rows.add(order_id, day_text, currency, rate_text, digits, figures, status, ordered + hold)
-                if results is not None and len(results) < first:
-                    rate = Decimal(rate_text) if rate_text else policy_rate
-                    figures = amount, 0, expected, expected
-                    results.append(
-                        table_result(
-                            order_id,
-                            ordered,
-                            currency,
-                            digits,
-                            amount_text,
-                            rate,
-                            figures,
-                            status,
-                            ordered + hold,
-                        )
-                    )
-                continue
-            units, word = folded
-            finest, is_open, exists, last, _first = unpack(word)
-            if finest > digits:
-                raise GiveUp  # a refund finer than the currency's unit
-            refunded = units // 10 ** (_FRACTION - digits)
-            if refunded > amount:
-                raise GiveUp
-            confirm = 0 if is_open else max(ordered + hold, last)  # 0: none while a dispute is open
-            if job.cancel and exists or refunded == amount:
-                cashback, status = 0, 3
-                reason = DISPUTE_OPENED if job.cancel and exists else REFUNDED_IN_FULL
+                if not wanted:
+                    continue  # the totals alone: the most common order needs nothing more
+                refunded, cashback, confirm, reason = 0, expected, ordered + hold, None
             else:
-                if refunded:
-                    cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+                units, word = folded
+                finest, is_open, exists, last, _first = unpack(word)
+                if finest > digits:
+                    raise GiveUp  # a refund finer than the currency's unit
+                refunded = units // 10 ** (_FRACTION - digits)
+                if refunded > amount:
+                    raise GiveUp
+                confirm = 0 if is_open else max(ordered + hold, last)  # 0: none while a dispute is open
+                if job.cancel and exists or refunded == amount:
+                    cashback, status = 0, 3
+                    reason = DISPUTE_OPENED if job.cancel and exists else REFUNDED_IN_FULL
                 else:
-                    cashback = expected
-                status, reason = 1 if is_open or today < confirm else 2, None
-                row[status] += cashback
-                if due is not None and status == 1:
-                    _count(due, currency, confirm, cashback)
-                if waiting is not None and status == 1 and not confirm:
+                    if refunded:
+                        cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+                    else:
+                        cashback = expected
+                    status, reason = 1 if is_open or today < confirm else 2, None
+                    row[status] += cashback
+                row[3] += expected - cashback
+                if not wanted:
+                    continue
+            # what a timeline, a report or a table wants of the order
+            if due is not None and status == 1:
+                _count(due, currency, confirm, cashback)
+                if waiting is not None and not confirm:
                     waiting.append((currency, order_id, cashback))
-            row[3] += expected - cashback
+            figures = amount, refunded, expected, cashback
             if rows is not None:
-                figures = amount, refunded, expected, cashback
                 rows.add(order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason)
             if results is not None and len(results) < first:
                 rate = Decimal(rate_text) if rate_text else policy_rate
-                figures = amount, refunded, expected, cashback
                 results.append(
                     table_result(
                         order_id,
