@@ -243,6 +243,41 @@ def test_a_report_narrowed_or_of_a_network_is_the_careful_engine_s(tmp_path, mon
     assert asked == [1]
 
 
+def test_a_header_with_a_lone_carriage_return_gives_way(tmp_path, monkeypatch):
+    # to the csv module a lone CR ends the line: the careful way finds a header in pieces
+    (tmp_path / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency\r,cashback_rate\nO1,2026-10-01,100,USD,5\n"
+    )
+    (tmp_path / "d.csv").write_text("order_id,opened_at\r,resolved_at,refund_amount,outcome\n")
+    good = tmp_path / "good.csv"
+    good.write_text("order_id,ordered_at,amount,currency,cashback_rate\nO1,2026-10-01,100,USD,5\n")
+    for orders, disputes in ((tmp_path / "o.csv", None), (good, tmp_path / "d.csv")):
+        args = ["status", str(orders), "--as-of", "2026-11-24", "--summary", "-f", "json"]
+        args += ["-d", str(disputes)] if disputes else []
+        assert _summary(args, monkeypatch, careful=False) == _summary(args, monkeypatch, careful=True)
+
+
+def test_a_disputes_file_given_twice_counts_once(tmp_path, monkeypatch):
+    _write(tmp_path, ["O1,2026-10-01,100.00,USD,5"], ["O1,2026-10-02,2026-10-05,10.00,partial"])
+    for same in (str(tmp_path / "d.csv"), str(tmp_path / ".." / tmp_path.name / "d.csv")):
+        args = ["status", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "-d", same]
+        args += ["--as-of", "2026-11-24", "-f", "csv"]
+        lean_answer = _summary(args, monkeypatch, False, "lean_report")
+        assert lean_answer == _summary(args, monkeypatch, careful=True)
+        assert ",10.00,5," in lean_answer[1]  # refunded once
+        validate = ["validate", str(tmp_path / "o.csv"), "-d", str(tmp_path / "d.csv"), "-d", same]
+        assert _summary(validate, monkeypatch, careful=False)[1].endswith("1 disputes\n")
+
+
+def test_the_parent_s_collector_is_unfrozen_after_the_workers(tmp_path):
+    import gc
+
+    _write(tmp_path, [f"O{n},2026-10-01,10,USD,5" for n in range(20)], [])
+    frozen = gc.get_freeze_count()
+    run = lean.lean_summary(str(tmp_path / "o.csv"), [], LoadOptions(), AS_OF, lambda _order: Policy(), 2)
+    assert run is not None and gc.get_freeze_count() == frozen
+
+
 @pytest.mark.parametrize("fold_in_parts", [False, True])
 @pytest.mark.parametrize(
     ("orders", "disputes"),
@@ -257,6 +292,12 @@ def test_a_report_narrowed_or_of_a_network_is_the_careful_engine_s(tmp_path, mon
         ("O1,01.10.2026,100,USD,5\n", ""),  # a dotted date
         ("O1,2026-10-01,100,USD,\n", ""),  # no rate anywhere
         ("O1,2026-10-01,100,usd,5\n", ""),  # a currency in lower case
+        ("O1,2026-10-01,100,US$,5\nO2,2026-10-01,10,USD,5\n", ""),  # the careful way reads US$ as USD
+        ("O1,2026-10-01,100,U1D,5\n", ""),  # three capitals but not A to Z
+        ("O1,2026-10-01,100,A B,5\n", ""),
+        ("O1,2026-10-01,100,USD,5\nO2,2026-12-20,0,USD,5\n", ""),  # a zero amount, even dated later
+        ("O1,2026-10-01,100,USD,5\nO2,2026-12-20,10,USD,150\n", ""),  # a rate above 100, dated later
+        ("O1,2026-10-01,100,USD,5\nO2,2026-12-20,10,USD,abc\n", ""),  # no number, dated later
     ],
 )
 def test_anything_not_plain_gives_way_to_the_careful_engine(

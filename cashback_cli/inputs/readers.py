@@ -202,9 +202,9 @@ def stream_disputes(
             for dispute in read_network(orders, options.profile, options).disputes:
                 if count == 1 or hash(dispute.order_id) % count == index:
                     yield dispute
-        sources = [(path, False) for path in _distinct(dispute_files, orders)]
+        sources = [(path, False) for path in distinct_disputes(dispute_files, orders)]
     else:
-        sources = [(orders, True), *((path, False) for path in _distinct(dispute_files, orders))]
+        sources = [(orders, True), *((path, False) for path in distinct_disputes(dispute_files, orders))]
     for path, embedded in sources:
         for item in read_disputes(path, options, embedded):
             if item.__class__ is Problem:
@@ -238,7 +238,7 @@ def input_read_twice(orders: str, dispute_files: Iterable[str]) -> str | None:
     return None
 
 
-def _distinct(paths: Iterable[str], orders: str) -> list[str]:
+def distinct_disputes(paths: Iterable[str], orders: str) -> list[str]:
     """Each dispute file once, and not the orders file again (its disputes are read with it)."""
 
     def key(path: str) -> str:

@@ -22,6 +22,8 @@ import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -30,7 +32,9 @@ from ..core.money import format_percent, minor_digits
 from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
+from ..inputs.fast import _CODE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
+from ..inputs.readers import distinct_disputes, input_read_twice
 from ..inputs.rows import LoadOptions
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from .folded_disputes import FoldedDisputes, pack, unpack
@@ -156,6 +160,9 @@ def _lean(
         job = _job(orders, options, as_of, policy_for)
         if job is None:
             return None
+        if input_read_twice(orders, dispute_files) is not None:
+            return None  # a usage error, which the careful way says
+        dispute_files = distinct_disputes(dispute_files, orders)  # each once, as the careful way reads them
         with tempfile.TemporaryDirectory(prefix="cashback-") as folder:
             _tables, dispute_count = _fold_all(dispute_files, as_of, workers, folder)
             disputed = sum(map(len, _tables))
@@ -193,18 +200,28 @@ def _read_orders(job: _Job, ranges: list[tuple[int, int]], on_read: Callable[[in
             if _progress is not None:
                 _tell = lambda: on_read(_progress[0])  # noqa: E731
             return [_work(job, 0, *ranges[0])]
-        gc.freeze()  # the workers' collector then leaves the parent's objects (and pages) alone
-        with context.Pool(len(ranges)) as pool:
-            pending = pool.starmap_async(
-                _work, [(job, worker, *where) for worker, where in enumerate(ranges)]
-            )
-            while not pending.ready():
-                pending.wait(0.2)
-                if _progress is not None:
-                    on_read(sum(_progress))
-            return pending.get()
+        tell = None if _progress is None else (lambda: on_read(sum(_progress)))
+        return _in_workers(_work, [(job, worker, *where) for worker, where in enumerate(ranges)], tell)
     finally:
         _progress = _tell = None
+
+
+def _in_workers(function: Callable, calls: list[tuple], tell: Callable[[], None] | None = None) -> list:
+    """function(*call) for each call, each in a forked worker, in order; `tell` now and then.
+    A worker that dies (killed, out of memory) gives the run to the careful engine, never a hang."""
+    gc.freeze()  # the workers' collector then leaves the parent's objects (and pages) alone
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(calls), mp_context=context) as pool:
+            pending = [pool.submit(function, *call) for call in calls]
+            while wait(pending, timeout=0.2).not_done:
+                if tell is not None:
+                    tell()
+            return [future.result() for future in pending]
+    except BrokenProcessPool:
+        raise GiveUp from None
+    finally:
+        gc.unfreeze()
 
 
 def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | None:
@@ -242,8 +259,8 @@ def _header(path: str) -> list[str]:
         text = line.decode("utf-8", errors="strict").removeprefix("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError:  # a workbook, UTF-16, cp1251: the careful engine reads those
         raise GiveUp from None
-    if not text or '"' in text or ";" in text or "\t" in text:
-        raise GiveUp
+    if not text or '"' in text or ";" in text or "\t" in text or "\r" in text:
+        raise GiveUp  # (a lone CR is a line break to the csv module)
     return text.split(",")
 
 
@@ -293,8 +310,7 @@ def _fold_all(
     if parts == 1:
         folded, count = _fold_disputes(paths, as_of, 0, 1)
         return (folded,), count
-    with multiprocessing.get_context("fork").Pool(parts) as pool:
-        counts = pool.starmap(_fold_part, [(paths, as_of, part, parts, folder) for part in range(parts)])
+    counts = _in_workers(_fold_part, [(paths, as_of, part, parts, folder) for part in range(parts)])
     if any(count is None for count in counts):
         raise GiveUp
     tables = tuple(FoldedDisputes.load(os.path.join(folder, f"disputes-{part}")) for part in range(parts))
@@ -465,7 +481,18 @@ def _split(text: str) -> list[str]:
     return text.split("\n")
 
 
-def _sums(job: _Job, worker: int, start: int, end: int):
+def _sums(job: _Job, worker: int, start: int, end: int) -> _Share:
+    """One byte range's share; for a report, its lines written to the worker's file."""
+    if job.line is None:
+        return _scan(job, worker, start, end, None)
+    rows = Rows(job.folder, worker, job.line, job.separator, job.rate_label)
+    try:
+        return _scan(job, worker, start, end, rows)
+    finally:
+        rows.close()
+
+
+def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _Share:
     """The hot loop: a few C-level string operations per order, and dict look-ups for the
     values an export repeats (days, currencies, rates)."""
     i_id, i_day, i_amount, i_currency, i_rate = job.columns
@@ -480,7 +507,6 @@ def _sums(job: _Job, worker: int, start: int, end: int):
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
     hashes = array("q")
     future = assumed = matched = 0
-    rows = None if job.line is None else Rows(job.folder, worker, job.line, job.separator, job.rate_label)
     due: dict[tuple[str, int], list[int]] | None = {} if job.by_day else None  # (currency, day): [n, units]
     first = job.table
     results: list | None = [] if first >= 0 else None
@@ -530,7 +556,11 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                     folded = table.refunds[entry], table.words[entry]
                     if unpack(folded[1])[4] < ordered:
                         raise GiveUp  # a dispute opened before its order
-            if ordered > today:
+            if ordered > today:  # left out, but read like every row: a zero amount or a bad rate is refused
+                if not (whole.strip("0") or fraction.strip("0")):
+                    raise GiveUp
+                if rate_text and rate_text not in rates:
+                    _rate(rate_text, rates)
                 future += 1
                 continue
             if not currency:
@@ -612,8 +642,6 @@ def _sums(job: _Job, worker: int, start: int, end: int):
                         reason,
                     )
                 )
-    if rows is not None:
-        rows.close()
     return _Share(sums, future, assumed, matched, hashes, due, results, waiting)
 
 
@@ -626,8 +654,8 @@ def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashb
 
 
 def _digits(currency: str) -> int:
-    """A currency code's minor digits, once it is checked to be three capital letters."""
-    if len(currency) != 3 or not currency.isascii() or not currency.isupper():
+    """A currency code's minor digits, once it is checked to be three capital letters A to Z."""
+    if not _CODE.fullmatch(currency):  # the fast path's own test: anything else is read another way
         raise GiveUp
     return minor_digits(currency)
 
