@@ -9,6 +9,7 @@ from __future__ import annotations
 import gettext
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -254,12 +255,18 @@ def _main(
     """What happens to your cashback if you open a dispute."""
 
 
+def _terminated(signum: int, _frame) -> None:
+    """`kill` ends a run as Ctrl-C does: its temporary files and workers go with it."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point: the app, with a last guard so no user ever sees a traceback."""
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets a "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     speak(early_language(sys.argv[1:]))  # before Typer parses, and words its errors and help
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except KeyboardInterrupt:

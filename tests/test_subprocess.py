@@ -158,3 +158,32 @@ def test_a_closed_pipe_ends_quietly_with_141_not_1(tmp_path, shape):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141
     assert stderr == ""
+
+
+def test_kill_ends_a_run_with_143_and_removes_its_temporary_files(tmp_path):
+    """`kill` (SIGTERM) ends a run as Ctrl-C does: no traceback, 128 + 15, and nothing left in
+    the temporary folder (it used to end at once, leaving a lean run's folder behind)."""
+    import signal
+    import time
+
+    rows = "".join(f"K{n},2026-10-01,{n % 900 + 1}.00,USD,5\n" for n in range(20_000))
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,ordered_at,amount,currency,cashback_rate\n" + rows)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    # stdin holds the disputes and stays open: the run waits for it with its orders read in
+    process = subprocess.Popen(
+        [EXECUTABLE, "status", str(orders), "-d", "-", "--as-of", EXAMPLES_AS_OF, "-f", "csv"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(scratch)},
+    )
+    process.stdin.write(b"order_id,opened_at,resolved_at,refund_amount,outcome\n")
+    process.stdin.flush()
+    time.sleep(1.5)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert b"Traceback" not in err
+    assert list(scratch.iterdir()) == []
