@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -106,14 +107,13 @@ def summarize(
     context = multiprocessing.get_context("fork")
     _job = _Job(orders, tuple(dispute_files), options, as_of, policy_for, skip_ids, workers)
     _progress = context.Value("q", 0, lock=False) if on_read else None
-    try:
-        with context.Pool(workers) as pool:
-            pending = pool.map_async(_work, range(workers))
-            while not pending.ready():
-                pending.wait(0.2)
+    try:  # an executor, not a Pool: a worker that dies (out of memory) ends the run, never hangs it
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            pending = [pool.submit(_work, worker) for worker in range(workers)]
+            while wait(pending, timeout=0.2).not_done:
                 if on_read is not None:
                     on_read(_progress.value)
-            shares = pending.get()
+            shares = [future.result() for future in pending]
     finally:
         _job = _progress = None
     merged = MergedRun(as_of)
