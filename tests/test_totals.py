@@ -143,3 +143,29 @@ def test_a_cancellation_of_any_cashback_the_rules_keep_is_owed():
     kept = result("A", "USD", Status.CONFIRMED, "0.50", reported=Reported(status=Status.CANCELLED))
     assert compare(kept)[1:] == (Verdict.CANCELLED_BUT_OWED, D("0.50"), 0)
     assert compare(kept._replace(cashback=D("0.00"))) is None  # nothing kept, nothing owed
+
+
+def test_an_outlook_of_sums_is_the_outlook_of_the_orders():
+    # what the lean engine hands (pending per currency and day, the waiting orders, the totals)
+    # gives the headline the same figures as adding the orders one by one
+    one_by_one = Outlook()
+    totals = Totals()
+    days: dict = {}
+    waiting = []
+    for each in RESULTS:
+        one_by_one.add(each)
+        totals.add(each)
+        if each.status is Status.PENDING:
+            slot = days.setdefault((each.currency, each.confirm_on), [0, D(0)])
+            slot[0] += 1
+            slot[1] += each.cashback
+            if each.confirm_on is None:
+                waiting.append((each.currency, each.order_id, each.cashback))
+    of_sums = Outlook.of(days, waiting, totals)
+    assert (of_sums.due, of_sums.waiting, of_sums.lost) == (
+        one_by_one.due,
+        one_by_one.waiting,
+        one_by_one.lost,
+    )
+    # confirmed: every currency of the totals, the same sums where there is any
+    assert of_sums.confirmed == {"USD": D("4.50"), "EUR": D("0.10")} == one_by_one.confirmed
