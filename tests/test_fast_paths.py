@@ -74,10 +74,15 @@ ORDER_FIELDS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
     order_id=order_ids,
     ordered_at=days,
     amount=amounts,
-    currency=st.sampled_from(["", "USD", "RUB", "JPY", "usd", "$", "XX", " USD", "USD ", "\tJPY"]),
+    currency=st.sampled_from(
+        ["", "USD", "RUB", "JPY", "usd", "$", "XX", " USD", "USD ", "\tJPY", "RUR", "rur"]
+    ),
     rate=st.sampled_from(["", "5", "2.5", "100", "101", "4,5", "x", " 5", "5 ", "0", "100.00000001"]),
 )
 @example(order_id=" A1 ", ordered_at="2026-11-01", amount="100", currency="USD", rate="5")
+@example(
+    order_id="A1", ordered_at="2026-11-01", amount="100", currency="RUR", rate="5"
+)  # RUB, written as a code
 @example(order_id="A1", ordered_at=" 2026-11-01", amount=" 100 ", currency=" USD", rate=" 5 ")
 @example(order_id="L" * 501, ordered_at="2026-11-01", amount="100", currency="USD", rate="5")
 @example(order_id=" " + "L" * 500 + " ", ordered_at="2026-11-01", amount="100", currency="USD", rate="5")

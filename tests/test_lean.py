@@ -294,6 +294,7 @@ def test_the_parent_s_collector_is_unfrozen_after_the_workers(tmp_path):
         ("O1,2026-10-01,100,usd,5\n", ""),  # a currency in lower case
         ("O1,2026-10-01,100,US$,5\nO2,2026-10-01,10,USD,5\n", ""),  # the careful way reads US$ as USD
         ("O1,2026-10-01,100,U1D,5\n", ""),  # three capitals but not A to Z
+        ("O1,2026-10-01,100,RUR,5\n", ""),  # RUB, written like a code
         ("O1,2026-10-01,100,A B,5\n", ""),
         ("O1,2026-10-01,100,USD,5\nO2,2026-12-20,0,USD,5\n", ""),  # a zero amount, even dated later
         ("O1,2026-10-01,100,USD,5\nO2,2026-12-20,10,USD,150\n", ""),  # a rate above 100, dated later

@@ -29,13 +29,13 @@ from ..core.records import OrderResult, Status
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
 from ..inputs.errors import InputError
-from ..inputs.fast import _CODE
+from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
 from ..inputs.policy_file import fold
 from ..inputs.readers import input_read_twice
 from ..inputs.rows import LoadOptions
-from ..inputs.values import _ISO_DATE, CURRENCY_ALIASES, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
 from . import pipeline
 from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
@@ -68,7 +68,7 @@ _CHUNK = 1 << 22
 _QUOTE_BY_SPACE = re.compile(rb'[ \t]"|"[ \t]')
 _LONE_CR = re.compile(rb"\r(?!\n)(?=.)", re.S)  # a CR with something after it but no LF
 # Currency codes the careful path reads as another (RUR is RUB), which the fast path keeps.
-_ALIAS_CODES = sorted(alias.upper() for alias in CURRENCY_ALIASES if _CODE.fullmatch(alias.upper())) or [""]
+_ALIAS_CODES = sorted(ALIAS_CODES) or [""]
 _HOLD_DAYS = "[0-9]{1,5}"  # parse_whole_days: digits, at most 5 of them, then at most 3650
 _MAX_HOLD = 3650
 _ROWS = 10_000
