@@ -25,6 +25,16 @@ ORDER_KEYS = [
     "confirm_on",
     "reason",
 ]
+# The keys of an order's figures, what every input shape of one sale must agree on
+FIGURE_KEYS = (
+    "amount",
+    "refunded",
+    "expected_cashback",
+    "cashback",
+    "cancelled_cashback",
+    "status",
+    "confirm_on",
+)
 
 # Each example order as of 2026-11-24 with the default 15-day hold, half-up rounding:
 # (amount, refunded, rate, expected_cashback, cashback, cancelled_cashback, status, confirm_on)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from conftest import FIGURE_KEYS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -29,15 +30,6 @@ from cashback_cli.cli import app
 runner = CliRunner()
 AS_OF = date(2026, 11, 24)
 FIRST_DAY = date(2026, 9, 1)
-FIGURES = (
-    "amount",
-    "refunded",
-    "expected_cashback",
-    "cashback",
-    "cancelled_cashback",
-    "status",
-    "confirm_on",
-)
 
 
 class Sale(NamedTuple):
@@ -131,7 +123,7 @@ def run(path: Path, *options: str) -> dict[str, tuple]:
         env={"NO_COLOR": "1"},
     )
     assert result.exit_code == 0, f"{path.name}: {result.output}\n{path.read_text(encoding='utf-8')}"
-    return {o["order_id"]: tuple(o[key] for key in FIGURES) for o in json.loads(result.stdout)["orders"]}
+    return {o["order_id"]: tuple(o[key] for key in FIGURE_KEYS) for o in json.loads(result.stdout)["orders"]}
 
 
 # --- each network's shape ---------------------------------------------------------------------------

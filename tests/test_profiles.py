@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIGURE_KEYS, ORDER_KEYS
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
@@ -23,29 +24,6 @@ from cashback_cli.cli import app
 runner = CliRunner()
 AS_OF = "2026-11-24"
 NETWORKS = Path(__file__).resolve().parent.parent / "examples" / "networks"
-ORDER_KEYS = [
-    "order_id",
-    "ordered_at",
-    "currency",
-    "amount",
-    "refunded",
-    "rate",
-    "expected_cashback",
-    "cashback",
-    "cancelled_cashback",
-    "status",
-    "confirm_on",
-    "reason",
-]
-FIGURE_KEYS = (
-    "amount",
-    "refunded",
-    "expected_cashback",
-    "cashback",
-    "cancelled_cashback",
-    "status",
-    "confirm_on",
-)
 REPORTED_KEYS = ("reported_status", "network_status", "reported_cashback", "locks_on")
 
 
