@@ -154,6 +154,7 @@ MESSY = {
     "day-first-date": (ORDERS.replace("2026-10-01", "01.10.2026"), DISPUTES, 0),
     "rate-percent": (ORDERS.replace(",4,", ",4%,"), DISPUTES, 0),
     "id-with-spaces": (ORDERS.replace("A2,", " A2 ,"), DISPUTES, 0),
+    "id-ending-in-an-ideographic-space": (ORDERS.replace("A2,", "A2\u3000,"), DISPUTES, 0),
     "rur": (ORDERS.replace("1000,JPY", "1000,RUR"), DISPUTES, 0),
     "quote-beside-space": (ORDERS.replace("A2,2026-10-01,250.00", 'A2,2026-10-01, "250.00"'), DISPUTES, 1),
     "short-row": (
@@ -195,6 +196,10 @@ def test_anything_not_plain_goes_to_python_with_the_same_output_and_problems(tmp
         assert choice[0] == "python", (name, command)
         if command[0] != "validate":
             assert found_code == code, (name, command)
+
+
+def test_the_spaces_an_id_may_not_end_in_are_what_python_strips():
+    assert duckdb_engine.SPACES == "".join(char for char in map(chr, range(0x110000)) if char.isspace())
 
 
 def test_cents_refunded_beside_a_yen_order_stay_with_duckdb(tmp_path):
