@@ -213,6 +213,28 @@ def test_cents_refunded_beside_a_yen_order_stay_with_duckdb(tmp_path):
         assert '"refunded": "15.50"' in out or '"pending"' in out
 
 
+def test_sen_refunded_on_an_order_in_a_yen_store_go_to_python(tmp_path):
+    """The order names no currency and its store's policy says JPY: the refund's cents are finer
+    than a yen though every currency the file names has cents."""
+    orders = ORDERS.replace("A4,2026-10-15,1000,JPY,5,,,\n", "A4,2026-10-15,1000,,5,,,Yen Shop\n")
+    disputes = DISPUTES + "A4,2026-10-20,2026-10-30,10.50,partial\n"
+    orders_path, disputes_path = write(tmp_path, orders, disputes)
+    (tmp_path / "p.toml").write_text('[stores."Yen Shop"]\ncurrency = "JPY"\n', encoding="utf-8")
+    args = [
+        "status",
+        orders_path,
+        "-d",
+        disputes_path,
+        "--as-of",
+        AS_OF,
+        "--config",
+        str(tmp_path / "p.toml"),
+    ]
+    (code, _out, err), choice = both([*args, "-f", "json"])
+    assert (code, choice) == (1, ("python", "a refund finer than the currency's minor unit"))
+    assert "10.50" in err
+
+
 def test_a_future_order_is_not_held_to_the_rules_by_either_engine(tmp_path):
     """An order after the as-of date is left out unchecked: no rate needed, cents in yen pass."""
     orders = ORDERS.replace("A6,2026-12-20,10.00,USD,5", "A6,2026-12-20,10.50,JPY,")

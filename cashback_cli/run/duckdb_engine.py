@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..core.money import minor_digits
 from ..core.records import OrderResult, Status
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
@@ -266,6 +267,9 @@ class _Prepared:
         self.totals = Totals()
         self.assumed = 0
         self.query = ""
+        self.order_count = 0
+        self.finest_refund = 0  # the most decimals (not counting trailing zeros) of any refund
+        self.currencies: list[str] = []  # the currency codes the orders name
 
     def __enter__(self) -> _Prepared:
         return self
@@ -280,8 +284,9 @@ class _Prepared:
     def run(self, consume) -> DuckRun:
         found = DuckRun(self.as_of)
         found.dispute_count = self.scalar("SELECT count(*) FROM raw_disputes")
-        found.left_out_future = self.scalar(
-            f"SELECT count(*) FROM raw_orders WHERE ordered_at > '{self.as_of.isoformat()}'"
+        # the rules' results hold every order dated on or before the as-of date
+        found.left_out_future = self.order_count - sum(
+            sums.orders for sums in self.totals.by_currency.values()
         )
         found.assumed_currency = self.assumed
         if consume is None:
@@ -353,10 +358,10 @@ def _prepare(
     try:
         order_fields, dispute_fields = _load(con, order_layout, dispute_layouts)
         _check_cells(prepared, order_fields, dispute_fields)
-        _check_records(prepared)
+        _check_records(prepared, dispute_fields)
         _check_stores(prepared, book)
         prepared.query = rules_query(book, as_of, "duckdb", carry=("_pos", "store", "title"), extra=INTERNAL)
-        _check_and_sum(prepared, f"({prepared.query})", "refund_amount" in dispute_fields)
+        _check_and_sum(prepared, f"({prepared.query})", _refunds_may_be_finer(prepared, book))
     except NotPlain:
         prepared.__exit__(None, None, None)
         raise
@@ -495,6 +500,7 @@ def _check_cells(run: _Prepared, order_fields: list[str], dispute_fields: list[s
     values of a column are checked once each, and an export repeats most of them."""
     aliases = ", ".join(map(_text, _ALIAS_CODES))
     order_checks = {
+        "order_id": _not_id("order_id"),
         "ordered_at": _not_day("ordered_at"),
         # not a plain number, or one with no digit but zeros (0, 0.00): an amount is above 0
         "amount": f"({_not_number('amount')} OR ltrim(replace(amount, '.', ''), '0') = '')",
@@ -521,50 +527,55 @@ def _check_cells(run: _Prepared, order_fields: list[str], dispute_fields: list[s
         "refund_amount": _optional("refund_amount", _not_number("refund_amount")),
         "outcome": f"(length(outcome) > {MAX_TEXT})",
     }
-    queries = [
-        ("orders", "order_id", f"SELECT count(*) FILTER (WHERE {_not_id('order_id')}) FROM raw_orders")
-    ]
+    # Beside the count of values that fail, what the later checks need: how many ids there are
+    # (fewer than orders: one repeats), the codes named, the most decimals of a refund.
+    facts = {
+        ("orders", "order_id"): "count(*)",
+        ("orders", "currency"): "list(currency) FILTER (WHERE currency <> '')",
+        ("disputes", "refund_amount"): "max(length(rtrim(split_part(refund_amount, '.', 2), '0')))",
+    }
+    found = {}
     for kind, table, checks, present in (
         ("orders", "raw_orders", order_checks, order_fields),
         ("disputes", "raw_disputes", dispute_checks, dispute_fields),
     ):
-        for field in present:
-            if field in checks:
-                queries.append(
-                    (
-                        kind,
-                        field,
-                        f"SELECT count(*) FILTER (WHERE {checks[field]}) FROM (SELECT DISTINCT {field} FROM {table})",
-                    )
-                )
-    if "resolved_at" in dispute_fields:
-        queries.append(
-            (
-                "disputes",
-                "resolved_at before opened_at",
-                "SELECT count(*) FROM raw_disputes "
-                "WHERE TRY_CAST(NULLIF(resolved_at, '') AS DATE) < TRY_CAST(opened_at AS DATE)",
-            )
-        )
-    for kind, field, query in queries:
-        bad = run.scalar(query)
-        if bad:
-            raise NotPlain(f"{kind}: {bad} {field} values not plain")
+        for field in (field for field in present if field in checks):
+            bad, found[kind, field] = run.con.execute(
+                f"SELECT count(*) FILTER (WHERE {checks[field]}), {facts.get((kind, field), 'NULL')} "
+                f"FROM (SELECT DISTINCT {field} FROM {table})"
+            ).fetchone()
+            if bad:
+                raise NotPlain(f"{kind}: {bad} {field} values not plain")
+    run.order_count = run.scalar("SELECT count(*) FROM raw_orders")
+    if found["orders", "order_id"] != run.order_count:
+        raise NotPlain("repeated order ids")
+    run.currencies = found.get(("orders", "currency")) or []
+    run.finest_refund = found.get(("disputes", "refund_amount")) or 0
 
 
-def _check_records(run: _Prepared) -> None:
+def _check_records(run: _Prepared, fields: list[str]) -> None:
     """The checks across records, which the Python engine would name. (Dates are compared as
     their text: plain ISO dates sort as the days do.)"""
-    if run.scalar("SELECT count(*) - count(DISTINCT order_id) FROM raw_orders"):
-        raise NotPlain("repeated order ids")
-    orphans, early = run.con.execute(
-        "SELECT count(*) FILTER (WHERE o.order_id IS NULL), count(*) FILTER (WHERE d.opened_at < o.ordered_at) "
+    resolved = "NULLIF(d.resolved_at, '')" if "resolved_at" in fields else "NULL"
+    orphans, early, backwards = run.con.execute(
+        "SELECT count(*) FILTER (WHERE o.order_id IS NULL), count(*) FILTER (WHERE d.opened_at < o.ordered_at), "
+        f"count(*) FILTER (WHERE {resolved} < d.opened_at) "
         "FROM raw_disputes d LEFT JOIN raw_orders o ON o.order_id = d.order_id"
     ).fetchone()
     if orphans:
         raise NotPlain("disputes of no order")
     if early:
         raise NotPlain("disputes opened before their order")
+    if backwards:
+        raise NotPlain("disputes resolved before they were opened")
+
+
+def _refunds_may_be_finer(run: _Prepared, book: PolicyBook) -> bool:
+    """Whether a refund may have more decimals than its order's currency: only then must each
+    refund meet its order (a join that costs a tenth of the run)."""
+    policies = [book.for_store(None), *(book.for_store(key) for key in book.stores)]
+    codes = {*run.currencies, *(policy.currency for policy in policies if policy is not None)}
+    return run.finest_refund > min(minor_digits(code) for code in codes)
 
 
 def _check_stores(run: _Prepared, book: PolicyBook) -> None:
