@@ -19,7 +19,7 @@ import pytest
 from conftest import DISPUTES_CSV, EXAMPLES, EXAMPLES_AS_OF, ORDERS_CSV, ROOT
 from typer.testing import CliRunner
 
-from cashback_cli.cli import app, early_language, typer_messages
+from cashback_cli.cli import app, early_language
 from cashback_cli.inputs.csv_rows import delimiter
 from cashback_cli.inputs.readers import read_rows
 from cashback_cli.inputs.rows import LoadOptions, Row
@@ -473,10 +473,9 @@ def test_the_language_is_found_before_typer_parses():
 
 
 def test_typer_looks_up_the_words_we_list_for_the_catalogue():
-    from typer import rich_utils
-
-    listed = set(typer_messages())
-    for name in (
+    # in a fresh English process: Typer fixes these words when it is first imported, in the
+    # language of that moment, and another test may have switched this one to Russian
+    names = (
         "ARGUMENTS_PANEL_TITLE",
         "OPTIONS_PANEL_TITLE",
         "COMMANDS_PANEL_TITLE",
@@ -485,5 +484,14 @@ def test_typer_looks_up_the_words_we_list_for_the_catalogue():
         "DEFAULT_STRING",
         "REQUIRED_LONG_STRING",
         "ABORTED_TEXT",
-    ):
-        assert getattr(rich_utils, name) in listed, name
+    )
+    code = (
+        "import json, sys\nfrom typer import rich_utils\nfrom cashback_cli.cli import typer_messages\n"
+        f"print(json.dumps([typer_messages(), [getattr(rich_utils, name) for name in {names!r}]]))"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LANG", "LC_"))}
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    listed, looked_up = json.loads(found.stdout)
+    for name, word in zip(names, looked_up, strict=True):
+        assert word in listed, name
+    assert "Arguments" in looked_up
