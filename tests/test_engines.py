@@ -235,6 +235,29 @@ def test_sen_refunded_on_an_order_in_a_yen_store_go_to_python(tmp_path):
     assert "10.50" in err
 
 
+def test_an_order_taking_its_stores_yen_stays_with_duckdb_in_whole_yen(tmp_path):
+    """The only yen in the run comes from a store's policy: the rules still count that order in
+    whole yen (the engine's currency tables hold the policies' codes too)."""
+    # 10299 x 0.5% = 51.495: 51 yen; rounded to sen first (51.50), it would show as 52
+    orders = ORDERS.replace("A4,2026-10-15,1000,JPY,5,,,\n", "A4,2026-10-15,10299,,0.5,,,Yen Shop\n")
+    orders_path, disputes_path = write(tmp_path, orders)
+    (tmp_path / "p.toml").write_text('[stores."Yen Shop"]\ncurrency = "JPY"\n', encoding="utf-8")
+    args = [
+        "status",
+        orders_path,
+        "-d",
+        disputes_path,
+        "--as-of",
+        AS_OF,
+        "--config",
+        str(tmp_path / "p.toml"),
+    ]
+    for report in (["-f", "json"], ["--summary", "-f", "json"]):
+        (code, out, _err), choice = both([*args, *report])
+        assert (code, choice) == (0, ("duckdb", None))
+        assert '"JPY"' in out and '"51"' in out and '"52"' not in out
+
+
 def test_a_future_order_is_not_held_to_the_rules_by_either_engine(tmp_path):
     """An order after the as-of date is left out unchecked: no rate needed, cents in yen pass."""
     orders = ORDERS.replace("A6,2026-12-20,10.00,USD,5", "A6,2026-12-20,10.50,JPY,")

@@ -360,8 +360,13 @@ def _prepare(
         _check_cells(prepared, order_fields, dispute_fields)
         _check_records(prepared, dispute_fields)
         _check_stores(prepared, book)
-        prepared.query = rules_query(book, as_of, "duckdb", carry=("_pos", "store", "title"), extra=INTERNAL)
-        _check_and_sum(prepared, f"({prepared.query})", _refunds_may_be_finer(prepared, book))
+        codes = _currencies(prepared, book)
+        prepared.query = rules_query(
+            book, as_of, "duckdb", carry=("_pos", "store", "title"), extra=INTERNAL, currencies=codes
+        )
+        _check_and_sum(
+            prepared, f"({prepared.query})", prepared.finest_refund > min(map(minor_digits, codes))
+        )
     except NotPlain:
         prepared.__exit__(None, None, None)
         raise
@@ -570,12 +575,12 @@ def _check_records(run: _Prepared, fields: list[str]) -> None:
         raise NotPlain("disputes resolved before they were opened")
 
 
-def _refunds_may_be_finer(run: _Prepared, book: PolicyBook) -> bool:
-    """Whether a refund may have more decimals than its order's currency: only then must each
-    refund meet its order (a join that costs a tenth of the run)."""
+def _currencies(run: _Prepared, book: PolicyBook) -> set[str]:
+    """Every code an order can end up with: its own, or its store's or the default policy's.
+    The rules' currency tables need no other; and only when a refund has more decimals than
+    one of these must each refund meet its order (a join that costs a tenth of the run)."""
     policies = [book.for_store(None), *(book.for_store(key) for key in book.stores)]
-    codes = {*run.currencies, *(policy.currency for policy in policies if policy is not None)}
-    return run.finest_refund > min(minor_digits(code) for code in codes)
+    return {*run.currencies, *(policy.currency for policy in policies if policy is not None)}
 
 
 def _check_stores(run: _Prepared, book: PolicyBook) -> None:
