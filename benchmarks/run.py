@@ -70,9 +70,11 @@ class Run:
     err: str
 
 
-def measure(cmd: list[str], capture: bool = True) -> Run:
+def measure(cmd: list[str], capture: bool = True, sample: bool = True) -> Run:
     """Run cmd once; wall time and the peak memory of it and its workers together (PSS sampled
-    every 10 ms from /proc; the child's own ru_maxrss where /proc is not there).
+    every 10 ms from /proc; the child's own ru_maxrss where /proc is not there). Without
+    `sample`, only the time (and ru_maxrss): reading a process's memory map stalls its threads'
+    page faults, which slows it by a few per cent, more for a process that maps much.
 
     Output goes to temporary files rather than pipes, so a chatty child can never block and
     the parent does no work while the child runs.
@@ -84,7 +86,7 @@ def measure(cmd: list[str], capture: bool = True) -> Run:
         )
         peak_pss = 0  # KiB, summed over the process and its workers, sampled as it runs
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if sample else 0)
             if pid:
                 break
             peak_pss = max(peak_pss, tree_pss(proc.pid))

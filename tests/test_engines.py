@@ -284,6 +284,17 @@ def test_options_the_duckdb_engine_leaves_to_python(tmp_path, extra, why):
     assert choice[0] == "python" and why in (choice[1] or "")
 
 
+def test_a_file_given_twice_even_through_a_link_goes_to_python(tmp_path):
+    orders, disputes = write(tmp_path)
+    (tmp_path / "same.csv").hardlink_to(disputes)
+    (tmp_path / "link.csv").symlink_to(orders)
+    for again in (disputes, str(tmp_path / "same.csv"), str(tmp_path / "link.csv")):
+        _found, choice = both(["status", orders, "-d", disputes, "-d", again, "--as-of", AS_OF, "-f", "json"])
+        assert choice == ("python", "standard input, a missing file or a file given twice"), again
+    _found, choice = both(["status", orders, "-d", str(tmp_path / "none.csv"), "--as-of", AS_OF])
+    assert choice[0] == "python"
+
+
 def test_json_and_standard_input_go_to_python(tmp_path):
     root = Path(__file__).resolve().parent.parent / "examples"
     _found, choice = both(["status", str(root / "orders.json"), "--as-of", AS_OF, "-f", "json"])

@@ -33,11 +33,9 @@ from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
 from ..inputs.policy_file import fold
-from ..inputs.readers import input_read_twice
 from ..inputs.rows import LoadOptions
 from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
-from . import pipeline
 from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
 
 if TYPE_CHECKING:
@@ -122,6 +120,8 @@ def evaluate_files(
 
     def python(reason: str | None) -> Evaluation | MergedRun:
         global last_choice
+        from . import pipeline  # here: the DuckDB way needs none of its imports
+
         last_choice = ("python", reason)
         return pipeline.evaluate_files(
             orders,
@@ -148,6 +148,15 @@ def evaluate_files(
     last_choice = ("duckdb", None)
     with found:
         return found.run(consume)
+
+
+def _distinct_files(paths: list[str]) -> bool:
+    """Whether each path is there and names a file of its own (a link to another counts as it)."""
+    try:
+        files = {(found.st_dev, found.st_ino) for found in map(os.stat, paths)}
+    except OSError:
+        return False
+    return len(files) == len(paths)
 
 
 def _big(orders: str) -> bool:
@@ -340,11 +349,9 @@ def _prepare(
 ) -> _Prepared:
     """Read, check and evaluate the files in DuckDB; NotPlain at the first thing that is not."""
     _plain_options(options, skip_invalid)
-    if input_read_twice(orders, dispute_files) is not None:
-        raise NotPlain("an input given twice")
     paths = [orders, *dispute_files]
-    if STDIN in paths or len({os.path.realpath(path) for path in paths}) != len(paths):
-        raise NotPlain("standard input, or a file given twice")
+    if STDIN in paths or not _distinct_files(paths):
+        raise NotPlain("standard input, a missing file or a file given twice")
     order_layout = _layout(orders, "orders")
     assert order_layout is not None
     dispute_layouts = [layout for path in dispute_files if (layout := _layout(path, "disputes"))]
