@@ -7,6 +7,7 @@ throughout: DuckDB's ``/`` on decimals returns DOUBLE, so "÷ 100" is written as
 
 Prints the same JSON as ``cashback status ... --summary --format json``.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -71,11 +72,16 @@ def summarize(orders: str, disputes: str, as_of: str) -> dict:
     # Guard: the figures are only comparable if ROUND on DECIMAL is half-up for positive values.
     if con.execute("SELECT round(0.125::DECIMAL(18,3), 2)").fetchone()[0] != Decimal("0.13"):
         sys.exit("duckdb_summary: ROUND on DECIMAL is not half-up in this DuckDB; figures would differ")
-    rows = con.execute(QUERY, {"orders": orders, "disputes": disputes,
-                               "as_of": as_of, "hold": HOLD_DAYS}).fetchall()
-    return {"as_of": as_of, "totals": {
-        cur: {"orders": n, "pending": f"{p:.2f}", "confirmed": f"{c:.2f}", "cancelled": f"{x:.2f}"}
-        for cur, n, p, c, x in rows}}
+    rows = con.execute(
+        QUERY, {"orders": orders, "disputes": disputes, "as_of": as_of, "hold": HOLD_DAYS}
+    ).fetchall()
+    return {
+        "as_of": as_of,
+        "totals": {
+            cur: {"orders": n, "pending": f"{p:.2f}", "confirmed": f"{c:.2f}", "cancelled": f"{x:.2f}"}
+            for cur, n, p, c, x in rows
+        },
+    }
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Rows are streamed to disk in chunks so memory stays flat whatever N is.
 
 Usage: python benchmarks/generate.py N [--seed 42] [--data-dir benchmarks/data]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,8 @@ FORMAT_VERSION = 1
 ORDERS_HEADER = "order_id,ordered_at,amount,currency,cashback_rate\n"
 DISPUTES_HEADER = "order_id,opened_at,resolved_at,refund_amount,outcome\n"
 RATES = ("1", "2.5", "5", "7", "10")  # 2.5 and 7 produce half-cent and sub-cent cashback
-HISTORY_DAYS = 120      # orders spread over this many days up to the as-of date
-FUTURE_SHARE = 0.005    # orders dated after the as-of date (the tool must leave them out)
+HISTORY_DAYS = 120  # orders spread over this many days up to the as-of date
+FUTURE_SHARE = 0.005  # orders dated after the as-of date (the tool must leave them out)
 DISPUTE_SHARE = 0.20
 EXTRA_DISPUTE_SHARE = 0.05  # of disputed orders: a second, lost dispute (several disputes add up)
 CHUNK = 50_000

@@ -7,6 +7,7 @@ rate-based expected cashback, no caps, proportional dispute policy, half-up roun
 
 Usage: python benchmarks/reference.py ORDERS DISPUTES AS_OF   (prints the summary JSON)
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,15 +56,21 @@ def summarize(orders_path, disputes_path, as_of: dt.date) -> dict:
                 cancelled = expected - cashback
                 confirm_on = max([ordered + dt.timedelta(days=HOLD_DAYS)] + [r for r, _ in counted])
                 status = "pending" if is_open or as_of < confirm_on else "confirmed"  # rule 6
-            t = totals.setdefault(row["currency"], {"orders": 0, "pending": Decimal(0),
-                                                    "confirmed": Decimal(0), "cancelled": Decimal(0)})
+            t = totals.setdefault(
+                row["currency"],
+                {"orders": 0, "pending": Decimal(0), "confirmed": Decimal(0), "cancelled": Decimal(0)},
+            )
             t["orders"] += 1
             if status != "cancelled":
                 t[status] += cashback
             t["cancelled"] += cancelled
-    return {"as_of": as_of.isoformat(), "totals": {
-        cur: {"orders": t["orders"], **{k: f"{t[k]:.2f}" for k in ("pending", "confirmed", "cancelled")}}
-        for cur, t in sorted(totals.items())}}
+    return {
+        "as_of": as_of.isoformat(),
+        "totals": {
+            cur: {"orders": t["orders"], **{k: f"{t[k]:.2f}" for k in ("pending", "confirmed", "cancelled")}}
+            for cur, t in sorted(totals.items())
+        },
+    }
 
 
 if __name__ == "__main__":

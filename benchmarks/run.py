@@ -7,8 +7,9 @@ Python engine must stream; the DuckDB engine gets a larger budget), its start-up
 against a bare `import typer` (<= 1.5x, i.e. no heavy imports on the hot path), and its cost per
 million orders at several sizes (should be flat: linear scaling). The speed and memory targets are
 stated for 1M orders: at 100k start-up dominates, so that size is informational; 5M shows the trend.
-Every run is a fresh process, timed wall-clock including interpreter start-up, and its peak
-memory is that of the process and its workers together, sampled while it runs. Each engine's totals
+Every run is a fresh process, timed wall-clock including interpreter start-up. Peak memory is that
+of the process and its workers together, sampled while it runs, in one more run of each command:
+reading a process's memory map stalls it, so the timed runs go unwatched. Each engine's totals
 are checked against DuckDB's to the cent on every run; a benchmark of wrong answers would be worthless.
 
 Usage:
@@ -228,13 +229,13 @@ def bench_size(n: int, tool: Tool | None, engines: list[str], repeat: int, args)
         runs["csv"] = []
     identical = dict.fromkeys(engines, True)
     for i in range(repeat):
-        query = measure(duck_cmd)
+        query = measure(duck_cmd, sample=False)
         runs["query"].append(query)
         query_totals = summary_json(query, "duckdb query")
         if query_totals is None:
             return {}
         for engine in engines:
-            run = measure(status_cmd(tool, orders, disputes, engine))
+            run = measure(status_cmd(tool, orders, disputes, engine), sample=False)
             runs[engine].append(run)
             totals = summary_json(run, f"cashback --engine {engine}")
             diffs = (
@@ -246,15 +247,22 @@ def bench_size(n: int, tool: Tool | None, engines: list[str], repeat: int, args)
                     f"  run {i + 1}: {LABELS[engine]} totals DIFFER from the DuckDB query:", *diffs, sep="\n"
                 )
         if "csv" in runs:  # every order row, the python engine only: a minute at 5M, hence opt-in
-            csv_run = measure(status_cmd(tool, orders, disputes, "python", "csv"), capture=False)
+            csv_run = measure(
+                status_cmd(tool, orders, disputes, "python", "csv"), capture=False, sample=False
+            )
             if csv_run.rc != 0:
                 print(f"  cashback --format csv failed (exit {csv_run.rc}): {csv_run.err.strip()[-500:]}")
             runs["csv"].append(csv_run)
 
+    commands = {"query": duck_cmd}
+    if tool:
+        commands |= {engine: status_cmd(tool, orders, disputes, engine) for engine in engines}
+        if "csv" in runs:
+            commands["csv"] = status_cmd(tool, orders, disputes, "python", "csv")
     result = {
         "n": n,
         "wall": {k: med(rs) for k, rs in runs.items()},
-        "peak": {k: max(r.rss_mib for r in rs) for k, rs in runs.items()},
+        "peak": {k: measure(commands[k], capture=False).rss_mib for k in runs},  # a watched run each
         "identical": identical,
     }
     print_size(result, runs)
@@ -297,8 +305,8 @@ def bench_startup(tool: Tool, repeat: int) -> float:
     measure(cli), measure(bare)  # warm-up: page cache, .pyc files
     cli_runs, bare_runs = [], []
     for _ in range(max(repeat, 7)):
-        cli_runs.append(measure(cli))
-        bare_runs.append(measure(bare))
+        cli_runs.append(measure(cli, sample=False))
+        bare_runs.append(measure(bare, sample=False))
     if cli_runs[0].rc != 0:
         print(f"  cashback dispute failed (exit {cli_runs[0].rc}): {cli_runs[0].err.strip()[-500:]}")
     if bare_runs[0].rc != 0:
