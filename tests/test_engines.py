@@ -155,6 +155,7 @@ MESSY = {
     "rate-percent": (ORDERS.replace(",4,", ",4%,"), DISPUTES, 0),
     "id-with-spaces": (ORDERS.replace("A2,", " A2 ,"), DISPUTES, 0),
     "id-ending-in-an-ideographic-space": (ORDERS.replace("A2,", "A2\u3000,"), DISPUTES, 0),
+    "dispute-id-with-spaces": (ORDERS, DISPUTES.replace("A3,2026-10-15", " A3 ,2026-10-15"), 0),
     "rur": (ORDERS.replace("1000,JPY", "1000,RUR"), DISPUTES, 0),
     "quote-beside-space": (ORDERS.replace("A2,2026-10-01,250.00", 'A2,2026-10-01, "250.00"'), DISPUTES, 1),
     "short-row": (
