@@ -156,6 +156,7 @@ MESSY = {
     "id-with-spaces": (ORDERS.replace("A2,", " A2 ,"), DISPUTES, 0),
     "id-ending-in-an-ideographic-space": (ORDERS.replace("A2,", "A2\u3000,"), DISPUTES, 0),
     "dispute-id-with-spaces": (ORDERS, DISPUTES.replace("A3,2026-10-15", " A3 ,2026-10-15"), 0),
+    "outcome-too-long": (ORDERS, DISPUTES.replace("partial\n", "Ж" * 501 + "\n"), 1),
     "rur": (ORDERS.replace("1000,JPY", "1000,RUR"), DISPUTES, 0),
     "quote-beside-space": (ORDERS.replace("A2,2026-10-01,250.00", 'A2,2026-10-01, "250.00"'), DISPUTES, 1),
     "short-row": (
@@ -201,6 +202,12 @@ def test_anything_not_plain_goes_to_python_with_the_same_output_and_problems(tmp
 
 def test_the_spaces_an_id_may_not_end_in_are_what_python_strips():
     assert duckdb_engine.SPACES == "".join(char for char in map(chr, range(0x110000)) if char.isspace())
+
+
+def test_an_outcome_of_500_letters_stays_with_duckdb(tmp_path):
+    orders, disputes = write(tmp_path, ORDERS, DISPUTES.replace("partial\n", "Ж" * 500 + "\n"))
+    (code, _out, _err), choice = both(["status", orders, "-d", disputes, "--as-of", AS_OF, "-f", "json"])
+    assert (code, choice) == (0, ("duckdb", None))
 
 
 def test_cents_refunded_beside_a_yen_order_stay_with_duckdb(tmp_path):
