@@ -21,6 +21,7 @@ from .fast import fast_dispute, fast_order
 from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .json_rows import json_rows
+from .parquet import is_parquet, parquet_rows
 from .rows import LoadOptions, Row
 from .xlsx import is_old_excel, is_workbook_container, old_excel_problem, xlsx_rows
 
@@ -44,6 +45,10 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
     try:
         magic = binary.read(8)
         binary.seek(0)
+        if is_parquet(magic):
+            if not embedded:
+                yield from _parquet(file, path, kind, options)
+            return
         if is_workbook_container(magic) or is_old_excel(magic):  # by its bytes, before any decoding
             if embedded:
                 return
@@ -84,6 +89,13 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
         ) from None
     finally:
         binary.close()
+
+
+def _parquet(file: str, path: str, kind: str, options: LoadOptions) -> Iterator[Row | Problem]:
+    if path == STDIN:  # DuckDB reads a Parquet file from its end: it must be a file
+        yield Problem(file, None, None, None, _("a Parquet file given by its name, not on standard input"))
+        return
+    yield from parquet_rows(file, path, kind, lookup_table(FIELDS[kind], options.field_map))
 
 
 def _chained(head: str, stream: IO[str]) -> Iterator[str]:

@@ -1,7 +1,7 @@
-"""The DuckDB engine: big plain CSV files through the rules' SQL (run/sql.py), with the Python
-engine's output to the byte, and the Python engine for anything else.
+"""The DuckDB engine: big plain CSV files, and Parquet files, through the rules' SQL
+(run/sql.py), with the Python engine's output to the byte, and the Python engine for anything else.
 
-DuckDB reads every column as text. Each cell is then checked with the patterns of the Python
+DuckDB reads every column as text (a Parquet value as DuckDB writes it as text). Each cell is then checked with the patterns of the Python
 fast path (inputs/values.py, inputs/fast.py), never a copy of them, since DuckDB reading
 DECIMAL would silently round `100.004`; the checks that span records follow (repeated ids,
 disputes of no order or opened before their order, refunds above the amount, figures finer
@@ -33,6 +33,7 @@ from ..inputs.errors import InputError
 from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
+from ..inputs.parquet import PARQUET_MAGIC, column_names, is_parquet, quoted
 from ..inputs.policy_file import fold
 from ..inputs.rows import LoadOptions
 from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
@@ -162,8 +163,15 @@ def _distinct_files(paths: list[str]) -> bool:
 
 
 def _big(orders: str) -> bool:
+    """Whether `auto` takes DuckDB: for a big file, and for a Parquet file of any size (Python
+    would read it through DuckDB anyway, a record at a time)."""
+    if orders == STDIN:
+        return False
     try:
-        return orders != STDIN and os.path.getsize(orders) >= BIG_FILE
+        if os.path.getsize(orders) >= BIG_FILE:
+            return True
+        with open(orders, "rb") as binary:
+            return is_parquet(binary.read(len(PARQUET_MAGIC)))
     except OSError:
         return False
 
@@ -172,25 +180,71 @@ def _big(orders: str) -> bool:
 
 
 class _Layout:
-    """A CSV file as DuckDB will read it: its separator, width and which column is which field."""
+    """A file as DuckDB will read it, and which of its columns is which field."""
 
-    def __init__(self, path: str, separator: str, width: int, columns: dict[str, int]) -> None:
-        self.path, self.separator, self.width, self.columns = path, separator, width, columns
+    def __init__(self, path: str, columns: dict[str, int]) -> None:
+        self.path, self.columns = path, columns
 
     def source(self, fields: Iterable[str]) -> str:
         """SELECT of the fields as text ('' when absent or empty), in the file's order; of
         those in MEASURED, only the length (no rule reads them, and text is dear to store)."""
+        cells = ", ".join(_cell(f, self.text(self.columns[f]) if f in self.columns else None) for f in fields)
+        return f"SELECT {cells} FROM {self.reader()}"
+
+    def text(self, column: int) -> str:
+        raise NotImplementedError
+
+    def reader(self) -> str:
+        raise NotImplementedError
+
+
+class _CsvLayout(_Layout):
+    """A CSV file: its separator and width too. Every column is read as text."""
+
+    def __init__(self, path: str, separator: str, width: int, columns: dict[str, int]) -> None:
+        super().__init__(path, columns)
+        self.separator, self.width = separator, width
+
+    def text(self, column: int) -> str:
+        return f"c{column}"
+
+    def reader(self) -> str:
         names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width))
-        cells = ", ".join(_cell(f, self.columns.get(f)) for f in fields)
         return (
-            f"SELECT {cells} FROM read_csv({_text(self.path)}, header = true, auto_detect = false, "
+            f"read_csv({_text(self.path)}, header = true, auto_detect = false, "
             f"delim = {_text(self.separator)}, quote = '\"', escape = '\"', columns = {{{names}}}, "
             f"max_line_size = {_MAX_FIELD})"
         )
 
 
-def _cell(field: str, column: int | None) -> str:
-    text = "''" if column is None else f"COALESCE(c{column}, '')"
+class _ParquetLayout(_Layout):
+    """A Parquet file: each value as DuckDB writes it as text, which is what the checks read
+    and what the Python engine reads too (inputs/parquet.py). Its columns are known once
+    DuckDB has looked at the file (`resolve`)."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(path, {})
+        self.kind, self.names = kind, []
+
+    def resolve(self, con) -> None:
+        self.names = column_names(con, self.path)
+        fields = ORDER_FIELDS if self.kind == "orders" else DISPUTE_FIELDS
+        columns, problems = resolve_columns(self.path, 1, self.names, self.kind, lookup_table(fields))
+        if problems:
+            raise NotPlain("a header problem")
+        if set(columns) - set(ORDER_COLUMNS if self.kind == "orders" else DISPUTE_COLUMNS):
+            raise NotPlain("columns of what a service reports")
+        self.columns = columns
+
+    def text(self, column: int) -> str:
+        return f"CAST({quoted(self.names[column])} AS VARCHAR)"
+
+    def reader(self) -> str:
+        return f"read_parquet({_text(self.path)})"
+
+
+def _cell(field: str, column: str | None) -> str:
+    text = "''" if column is None else f"COALESCE({column}, '')"
     return f"length({text}) AS {field}" if field in MEASURED else f"{text} AS {field}"
 
 
@@ -219,6 +273,8 @@ def _layout(path: str, kind: str) -> _Layout | None:
         raise NotPlain("standard input, or not a file")
     with open(path, "rb") as binary:
         head = binary.read(_CHUNK)
+        if is_parquet(head):
+            return _ParquetLayout(path, kind)
         if is_workbook_container(head) or is_old_excel(head):
             raise NotPlain("a workbook")
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -252,7 +308,7 @@ def _layout(path: str, kind: str) -> _Layout | None:
     allowed = ORDER_COLUMNS if kind == "orders" else DISPUTE_COLUMNS
     if set(columns) - set(allowed):
         raise NotPlain("columns of what a service reports")
-    return _Layout(path, separator, len(headers), columns)
+    return _CsvLayout(path, separator, len(headers), columns)
 
 
 def _scan(binary) -> None:
@@ -367,6 +423,9 @@ def _prepare(
     con = duckdb.connect(config={"temp_directory": workdir.name, "memory_limit": MEMORY})
     prepared = _Prepared(con, workdir, as_of, book)
     try:
+        for layout in (order_layout, *dispute_layouts):
+            if isinstance(layout, _ParquetLayout):
+                layout.resolve(con)
         order_fields, dispute_fields = _load(con, order_layout, dispute_layouts)
         _check_cells(prepared, order_fields, dispute_fields)
         _check_records(prepared, dispute_fields)
