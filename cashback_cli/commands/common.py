@@ -63,14 +63,14 @@ class Rounding(StrEnum):
 
 # --- options, declared once ----------------------------------------------------------------
 
-OrdersArg = Annotated[str, typer.Argument(help="Orders file (CSV, JSON, JSON Lines or .xlsx; - for stdin).")]
+OrdersArg = Annotated[str, typer.Argument(help="Orders file (CSV, JSON, JSON Lines, .xlsx or Parquet; - for stdin).")]
 DisputesOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--disputes",
         "-d",
         metavar="FILE",
-        help="Disputes file (CSV, JSON, JSON Lines or .xlsx; - for stdin). May be repeated.",
+        help="Disputes file (CSV, JSON, JSON Lines, .xlsx or Parquet; - for stdin). May be repeated.",
     ),
 ]
 AsOfOpt = Annotated[
