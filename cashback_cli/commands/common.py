@@ -63,7 +63,9 @@ class Rounding(StrEnum):
 
 # --- options, declared once ----------------------------------------------------------------
 
-OrdersArg = Annotated[str, typer.Argument(help="Orders file (CSV, JSON, JSON Lines, .xlsx or Parquet; - for stdin).")]
+OrdersArg = Annotated[
+    str, typer.Argument(help="Orders file (CSV, JSON, JSON Lines, .xlsx or Parquet; - for stdin).")
+]
 DisputesOpt = Annotated[
     list[str] | None,
     typer.Option(
