@@ -6,6 +6,7 @@ back; problems become messages and exit codes in commands/common.py alone.
 
 from __future__ import annotations
 
+import copy
 import gettext
 import os
 import re
@@ -17,6 +18,8 @@ from typing import Annotated
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_name
+from typer.models import CommandInfo
 
 from . import __version__, i18n
 from .commands.common import quiet_on_closed_pipe
@@ -255,6 +258,25 @@ def _main(
     """What happens to your cashback if you open a dispute."""
 
 
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app to run for these arguments: when the first names a command, the app with that
+    command alone. Typer builds every command's options before it runs one, which costs more
+    than a start of the process; an unknown word gets the whole app, which suggests a name."""
+    if not args or args[0].startswith("-"):
+        return app
+    commands = [info for info in app.registered_commands if _command_name(info) == args[0]]
+    groups = [info for info in app.registered_groups if info.name == args[0]]
+    if not commands and not groups:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands, lean.registered_groups = commands, groups
+    return lean
+
+
+def _command_name(info: CommandInfo) -> str:
+    return info.name or get_command_name(info.callback.__name__)
+
+
 def _terminated(signum: int, _frame) -> None:
     """`kill` ends a run as Ctrl-C does: its temporary files and workers go with it."""
     raise SystemExit(128 + signum)
@@ -268,7 +290,7 @@ def main() -> None:
     speak(early_language(sys.argv[1:]))  # before Typer parses, and words its errors and help
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        app()
+        app_for(sys.argv[1:])()
     except KeyboardInterrupt:
         sys.stderr.write("cashback: interrupted\n")
         sys.exit(130)

@@ -339,3 +339,27 @@ def test_what_if_refund_in_another_currency_than_the_amount_is_a_usage_error():
     result = invoke(*WHAT_IF, "--amount", "100 €", "--refund", "40 $", "--rate", "5")
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+COMMAND_NAMES = ["status", "dispute", "reconcile", "validate", "upcoming", "profiles", "sql", "config"]
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+def test_the_app_of_one_command_helps_and_fails_as_the_whole_app_does(name):
+    from cashback_cli.cli import app_for
+
+    lean = app_for([name])
+    assert lean is not app and [name] == [
+        *(info.name or info.callback.__name__ for info in lean.registered_commands),
+        *(info.name for info in lean.registered_groups),
+    ]
+    for args in ([name, "--help"], [name, "--no-such-option"], [name, "-h"]):
+        whole, alone = runner.invoke(app, args), runner.invoke(lean, args)
+        assert (alone.exit_code, alone.stdout, alone.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+
+
+def test_anything_but_a_command_name_gets_the_whole_app():
+    from cashback_cli.cli import app_for
+
+    for args in ([], ["--version"], ["--help"], ["statu"], ["examples/orders.csv"]):
+        assert app_for(args) is app
