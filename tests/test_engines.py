@@ -221,23 +221,19 @@ def test_cents_refunded_beside_a_yen_order_stay_with_duckdb(tmp_path):
         assert '"refunded": "15.50"' in out or '"pending"' in out
 
 
+def _in_a_yen_store(folder: Path, figures: str, disputes: str) -> list[str]:
+    """`status` of ORDERS with A4 (amount, no currency, rate: `figures`) in a store whose
+    policy says JPY, and `disputes`."""
+    orders = ORDERS.replace("A4,2026-10-15,1000,JPY,5,,,\n", f"A4,2026-10-15,{figures},,,Yen Shop\n")
+    orders_path, disputes_path = write(folder, orders, disputes)
+    (folder / "p.toml").write_text('[stores."Yen Shop"]\ncurrency = "JPY"\n', encoding="utf-8")
+    return ["status", orders_path, "-d", disputes_path, "--as-of", AS_OF, "--config", str(folder / "p.toml")]
+
+
 def test_sen_refunded_on_an_order_in_a_yen_store_go_to_python(tmp_path):
     """The order names no currency and its store's policy says JPY: the refund's cents are finer
     than a yen though every currency the file names has cents."""
-    orders = ORDERS.replace("A4,2026-10-15,1000,JPY,5,,,\n", "A4,2026-10-15,1000,,5,,,Yen Shop\n")
-    disputes = DISPUTES + "A4,2026-10-20,2026-10-30,10.50,partial\n"
-    orders_path, disputes_path = write(tmp_path, orders, disputes)
-    (tmp_path / "p.toml").write_text('[stores."Yen Shop"]\ncurrency = "JPY"\n', encoding="utf-8")
-    args = [
-        "status",
-        orders_path,
-        "-d",
-        disputes_path,
-        "--as-of",
-        AS_OF,
-        "--config",
-        str(tmp_path / "p.toml"),
-    ]
+    args = _in_a_yen_store(tmp_path, "1000,,5", DISPUTES + "A4,2026-10-20,2026-10-30,10.50,partial\n")
     (code, _out, err), choice = both([*args, "-f", "json"])
     assert (code, choice) == (1, ("python", "a refund finer than the currency's minor unit"))
     assert "10.50" in err
@@ -247,19 +243,7 @@ def test_an_order_taking_its_stores_yen_stays_with_duckdb_in_whole_yen(tmp_path)
     """The only yen in the run comes from a store's policy: the rules still count that order in
     whole yen (the engine's currency tables hold the policies' codes too)."""
     # 10299 x 0.5% = 51.495: 51 yen; rounded to sen first (51.50), it would show as 52
-    orders = ORDERS.replace("A4,2026-10-15,1000,JPY,5,,,\n", "A4,2026-10-15,10299,,0.5,,,Yen Shop\n")
-    orders_path, disputes_path = write(tmp_path, orders)
-    (tmp_path / "p.toml").write_text('[stores."Yen Shop"]\ncurrency = "JPY"\n', encoding="utf-8")
-    args = [
-        "status",
-        orders_path,
-        "-d",
-        disputes_path,
-        "--as-of",
-        AS_OF,
-        "--config",
-        str(tmp_path / "p.toml"),
-    ]
+    args = _in_a_yen_store(tmp_path, "10299,,0.5", DISPUTES)
     for report in (["-f", "json"], ["--summary", "-f", "json"]):
         (code, out, _err), choice = both([*args, *report])
         assert (code, choice) == (0, ("duckdb", None))
