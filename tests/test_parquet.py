@@ -106,7 +106,7 @@ def test_what_is_not_plain_is_named_record_by_record(tmp_path):
 
 def test_a_parquet_file_duckdb_cannot_read_is_a_problem_not_a_traceback(tmp_path):
     broken = tmp_path / "orders.parquet"
-    broken.write_bytes(b"PAR1" + b"\x00" * 64)
+    broken.write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
     (code, _out, err), choice = both(["status", str(broken), "--as-of", AS_OF])
     assert code == 1 and choice[0] == "python"
     assert "a Parquet file DuckDB can read" in err
@@ -131,3 +131,108 @@ def test_auto_takes_duckdb_for_a_small_parquet_file(tmp_path):
     orders = to_parquet(ORDERS_CSV, tmp_path / "orders.parquet")
     result = run(["status", str(orders), "--as-of", AS_OF, "-f", "json"])
     assert result.exit_code == 0 and duckdb_engine.last_choice == ("duckdb", None)
+
+
+def write_parquet(path: Path, select: str) -> Path:
+    with duckdb.connect() as con:
+        con.execute(f"COPY ({select}) TO '{path}' (FORMAT parquet)")
+    return path
+
+
+ONE_ORDER = "SELECT 'A1' AS order_id, DATE '2026-11-01' AS ordered_at, 100.5 AS amount, 'USD' AS currency, 5 AS cashback_rate"
+
+
+def test_a_parquet_file_of_no_records_is_a_header_alone(tmp_path):
+    orders = write_parquet(tmp_path / "orders.parquet", ONE_ORDER + " WHERE false")
+    header_only = tmp_path / "orders.csv"
+    header_only.write_text("order_id,ordered_at,amount,currency,cashback_rate\n", encoding="utf-8")
+    for report in REPORTS:
+        from_csv = run([report[0], str(header_only), *report[1:]])
+        (code, out, _err), _choice = both([report[0], str(orders), *report[1:]])
+        assert (code, out) == (from_csv.exit_code, from_csv.stdout), report
+
+
+def test_a_name_duckdb_would_read_as_a_pattern_is_read_as_a_name(tmp_path):
+    own = write_parquet(tmp_path / "orders[1].parquet", ONE_ORDER)
+    write_parquet(tmp_path / "orders1.parquet", ONE_ORDER.replace("'A1'", "'B1'"))
+    (code, out, _err), choice = both(["status", str(own), "--as-of", AS_OF, "-f", "csv"])
+    assert code == 0 and choice == ("duckdb", None)
+    assert "A1" in out and "B1" not in out
+    (tmp_path / "c[1].csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\nA1,2026-11-01,100.50,USD,5\n"
+    )
+    (tmp_path / "c1.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate\nB1,2026-11-01,100.50,USD,5\n"
+    )
+    (code, out, _err), choice = both(["status", str(tmp_path / "c[1].csv"), "--as-of", AS_OF, "-f", "csv"])
+    assert code == 0 and choice == ("duckdb", None)
+    assert "A1" in out and "B1" not in out
+
+
+def test_a_folder_named_like_a_partition_adds_no_column(tmp_path):
+    (tmp_path / "currency=JPY").mkdir()
+    order = ONE_ORDER.replace(", 'USD' AS currency", "")
+    inside = write_parquet(tmp_path / "currency=JPY" / "orders.parquet", order)
+    outside = write_parquet(tmp_path / "orders.parquet", order)
+    (code, out, err), choice = both(["status", str(inside), "--as-of", AS_OF, "-f", "json"])
+    assert code == 0 and choice == ("duckdb", None)
+    assert out == run(["status", str(outside), "--as-of", AS_OF, "-f", "json"]).stdout
+    assert '"USD"' in out and "no currency given" in err
+    (tmp_path / "c0=ZZ").mkdir()
+    (tmp_path / "c0=ZZ" / "o.csv").write_text(
+        "order_id,ordered_at,amount,cashback_rate\nA1,2026-11-01,100.50,5\n"
+    )
+    (code, out, _err), choice = both(
+        ["status", str(tmp_path / "c0=ZZ" / "o.csv"), "--as-of", AS_OF, "-f", "csv"]
+    )
+    assert code == 0 and choice[0] == "duckdb" and "A1" in out and "ZZ" not in out
+
+
+def test_a_decimal_of_18_places_reads_as_its_value(tmp_path):
+    orders = write_parquet(
+        tmp_path / "orders.parquet",
+        "SELECT 'A1' AS order_id, DATE '2026-11-01' AS ordered_at, 100.5::DECIMAL(38, 18) AS amount, "
+        "'USD' AS currency, 5::DECIMAL(20, 10) AS cashback_rate",
+    )
+    (code, out, err), choice = both(["status", str(orders), "--as-of", AS_OF, "-f", "json"])
+    assert (code, choice) == (0, ("duckdb", None)), err
+    assert '"amount": "100.50"' in out and '"rate": "5"' in out
+
+
+def test_text_stored_as_bytes_reads_as_text(tmp_path):
+    orders = write_parquet(tmp_path / "orders.parquet", ONE_ORDER + ", encode('Озон') AS store")
+    (tmp_path / "p.toml").write_text('[stores."Озон"]\nrate = "7"\n', encoding="utf-8")
+    args = ["status", str(orders), "--as-of", AS_OF, "-f", "json", "--config", str(tmp_path / "p.toml")]
+    (code, out, _err), choice = both(args)
+    assert (code, choice) == (0, ("duckdb", None))
+    assert '"rate": "5"' in out  # the order's own rate, in a store the policy file knows
+    by_store = run(["status", str(orders), "--as-of", AS_OF, "--by", "store", "-f", "json"])
+    assert "Озон" in by_store.stdout
+
+
+def test_two_columns_alike_but_for_case_are_found_as_in_a_csv(tmp_path):
+    # DuckDB renames such a column as it writes it; other writers keep both names: the file's
+    # bytes get the second name in capitals (the same length, so the file stays whole)
+    orders = write_parquet(tmp_path / "orders.parquet", ONE_ORDER + ", 7 AS XASHBACK_RATE")
+    orders.write_bytes(orders.read_bytes().replace(b"XASHBACK_RATE", b"CASHBACK_RATE"))
+    (code, _out, err), choice = both(["status", str(orders), "--as-of", AS_OF])
+    assert code == 1 and choice[0] == "python"
+    assert "cashback_rate" in err.lower()
+
+
+def test_text_that_starts_like_parquet_is_read_as_text(tmp_path):
+    text = tmp_path / "orders.csv"
+    text.write_text("PAR1,ordered_at,amount\nA1,2026-11-01,100.50\n", encoding="utf-8")
+    (code, _out, err), _choice = both(["status", str(text), "--as-of", AS_OF])
+    assert code == 1 and "Parquet" not in err
+
+
+def test_a_file_that_says_it_is_empty_goes_to_python(tmp_path):
+    (code, _out, _err), choice = both(["status", "/proc/self/status", "--as-of", AS_OF])
+    assert code == 1 and choice[0] == "python"
+
+
+def test_a_network_profile_does_not_read_parquet_and_says_so(tmp_path):
+    orders = to_parquet(ORDERS_CSV, tmp_path / "orders.parquet")
+    result = run(["status", str(orders), "--profile", "admitad", "--as-of", AS_OF])
+    assert result.exit_code == 1 and "this is a Parquet file, which --profile does not read" in result.stderr

@@ -33,7 +33,14 @@ from ..inputs.errors import InputError
 from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
-from ..inputs.parquet import PARQUET_MAGIC, column_names, is_parquet, quoted
+from ..inputs.parquet import (
+    PARQUET_MAGIC,
+    as_pattern_free,
+    ends_as_parquet,
+    is_parquet,
+    parquet_columns,
+    reader,
+)
 from ..inputs.policy_file import fold
 from ..inputs.rows import LoadOptions
 from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
@@ -171,7 +178,7 @@ def _big(orders: str) -> bool:
         if os.path.getsize(orders) >= BIG_FILE:
             return True
         with open(orders, "rb") as binary:
-            return is_parquet(binary.read(len(PARQUET_MAGIC)))
+            return is_parquet(binary.read(len(PARQUET_MAGIC))) and ends_as_parquet(binary)
     except OSError:
         return False
 
@@ -184,6 +191,7 @@ class _Layout:
 
     def __init__(self, path: str, columns: dict[str, int]) -> None:
         self.path, self.columns = path, columns
+        self.readable = path  # the name DuckDB is given: see as_pattern_free
 
     def source(self, fields: Iterable[str]) -> str:
         """SELECT of the fields as text ('' when absent or empty), in the file's order; of
@@ -211,9 +219,9 @@ class _CsvLayout(_Layout):
     def reader(self) -> str:
         names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width))
         return (
-            f"read_csv({_text(self.path)}, header = true, auto_detect = false, "
+            f"read_csv({_text(self.readable)}, header = true, auto_detect = false, "
             f"delim = {_text(self.separator)}, quote = '\"', escape = '\"', columns = {{{names}}}, "
-            f"max_line_size = {_MAX_FIELD})"
+            f"max_line_size = {_MAX_FIELD}, hive_partitioning = false)"
         )
 
 
@@ -224,12 +232,14 @@ class _ParquetLayout(_Layout):
 
     def __init__(self, path: str, kind: str) -> None:
         super().__init__(path, {})
-        self.kind, self.names = kind, []
+        self.kind, self.texts = kind, []
 
     def resolve(self, con) -> None:
-        self.names = column_names(con, self.path)
+        found = parquet_columns(con, self.readable)
+        self.texts = [text for _stored, _name, text in found]
         fields = ORDER_FIELDS if self.kind == "orders" else DISPUTE_FIELDS
-        columns, problems = resolve_columns(self.path, 1, self.names, self.kind, lookup_table(fields))
+        stored = [name for name, _name, _text in found]
+        columns, problems = resolve_columns(self.path, 1, stored, self.kind, lookup_table(fields))
         if problems:
             raise NotPlain("a header problem")
         if set(columns) - set(ORDER_COLUMNS if self.kind == "orders" else DISPUTE_COLUMNS):
@@ -237,10 +247,10 @@ class _ParquetLayout(_Layout):
         self.columns = columns
 
     def text(self, column: int) -> str:
-        return f"CAST({quoted(self.names[column])} AS VARCHAR)"
+        return self.texts[column]
 
     def reader(self) -> str:
-        return f"read_parquet({_text(self.path)})"
+        return reader(self.readable)
 
 
 def _cell(field: str, column: str | None) -> str:
@@ -273,7 +283,7 @@ def _layout(path: str, kind: str) -> _Layout | None:
         raise NotPlain("standard input, or not a file")
     with open(path, "rb") as binary:
         head = binary.read(_CHUNK)
-        if is_parquet(head):
+        if is_parquet(head) and ends_as_parquet(binary):
             return _ParquetLayout(path, kind)
         if is_workbook_container(head) or is_old_excel(head):
             raise NotPlain("a workbook")
@@ -316,7 +326,11 @@ def _scan(binary) -> None:
     space, a carriage return that does not end a line (DuckDB versions read it differently).
     A file without any of them (the usual machine export) needs no more than a glance: the
     file is mapped, not read, and searched for each byte at memory speed."""
-    with mmap.mmap(binary.fileno(), 0, access=mmap.ACCESS_READ) as view:
+    try:
+        view = mmap.mmap(binary.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # a file that says it is empty (/proc), or one that cannot be mapped
+        raise NotPlain("a file that cannot be mapped") from None
+    with view:
         if view.find(b"\x00") >= 0:
             raise NotPlain("a NUL byte")
         if view.find(b'"') >= 0 and _QUOTE_BY_SPACE.search(view):
@@ -424,6 +438,10 @@ def _prepare(
     prepared = _Prepared(con, workdir, as_of, book)
     try:
         for layout in (order_layout, *dispute_layouts):
+            readable = as_pattern_free(layout.path, workdir.name)
+            if readable is None:
+                raise NotPlain("a name DuckDB reads as a pattern")
+            layout.readable = readable
             if isinstance(layout, _ParquetLayout):
                 layout.resolve(con)
         order_fields, dispute_fields = _load(con, order_layout, dispute_layouts)
