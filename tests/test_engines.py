@@ -165,6 +165,7 @@ MESSY = {
         0,
     ),
     "blank-line": (ORDERS.replace("A2,", "\n,,,,,,,\nA2,"), DISPUTES, 0),
+    "disputes-after-a-page-of-blanks": (ORDERS, "\n" * 70_000 + DISPUTES, 0),
     "carriage-return-in-a-value": (ORDERS.replace("AliExpress\n", '"Ali\rExpress"\n'), DISPUTES, 0),
     # problems the Python engine names, with their lines
     "bad-amount": (ORDERS.replace("250.00", "abc"), DISPUTES, 1),

@@ -69,7 +69,8 @@ ORDER_COLUMNS = (
 )
 DISPUTE_COLUMNS = DISPUTE_FIELDS
 _MAX_FIELD = 131_072  # Python's csv field size limit: a longer line goes the Python way
-_CHUNK = 1 << 22
+_CHUNK = 1 << 22  # bytes read for the header line
+_GLANCE = 1 << 16  # bytes looked at for what the file holds (JSON, nothing)
 # A quote next to a space or tab: DuckDB trims the spaces around a quoted value, Python's csv
 # refuses `"2" ,` and keeps ` "2"` whole. Such a file goes the Python way.
 _QUOTE_BY_SPACE = re.compile(rb'[ \t]"|"[ \t]')
@@ -289,15 +290,16 @@ def _layout(path: str, kind: str) -> _Layout | None:
             raise NotPlain("a workbook")
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise NotPlain("UTF-16")
-        stripped = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff \t\r\n")
+        stripped = head[:_GLANCE].decode("utf-8-sig", errors="replace").lstrip("\ufeff \t\r\n")
         if not stripped:
-            if kind == "orders":
-                raise NotPlain("an empty orders file")
+            if kind == "orders" or len(head) > _GLANCE:  # (more than a glance of blanks: Python looks on)
+                raise NotPlain("an empty orders file, or one that starts blank")
             return None
         if stripped[0] in "[{":
             raise NotPlain("JSON")
         _scan(binary)
-    first_line = head.split(b"\n", 1)[0] + b"\n"
+    end = head.find(b"\n")
+    first_line = (head if end < 0 else head[:end]) + b"\n"
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
