@@ -439,13 +439,7 @@ def _prepare(
     con = duckdb.connect(config={"temp_directory": workdir.name, "memory_limit": MEMORY})
     prepared = _Prepared(con, workdir, as_of, book)
     try:
-        for layout in (order_layout, *dispute_layouts):
-            readable = as_pattern_free(layout.path, workdir.name)
-            if readable is None:
-                raise NotPlain("a name DuckDB reads as a pattern")
-            layout.readable = readable
-            if isinstance(layout, _ParquetLayout):
-                layout.resolve(con)
+        _attach(con, workdir.name, [order_layout, *dispute_layouts])
         order_fields, dispute_fields = _load(con, order_layout, dispute_layouts)
         _check_cells(prepared, order_fields, dispute_fields)
         _check_records(prepared, dispute_fields)
@@ -457,16 +451,24 @@ def _prepare(
         _check_and_sum(
             prepared, f"({prepared.query})", prepared.finest_refund > min(map(minor_digits, codes))
         )
-    except NotPlain:
+    except BaseException as error:
         prepared.__exit__(None, None, None)
-        raise
-    except duckdb.Error as error:  # a row DuckDB's reader refuses, and Python's may name
-        prepared.__exit__(None, None, None)
-        raise NotPlain(f"DuckDB: {str(error).splitlines()[0]}") from None
-    except BaseException:
-        prepared.__exit__(None, None, None)
+        if isinstance(error, duckdb.Error):  # a row DuckDB's reader refuses, and Python's may name
+            raise NotPlain(f"DuckDB: {str(error).splitlines()[0]}") from None
         raise
     return prepared
+
+
+def _attach(con, folder: str, layouts: list[_Layout]) -> None:
+    """Each file under a name DuckDB reads as a name (see as_pattern_free); a Parquet file's
+    columns, which DuckDB tells."""
+    for layout in layouts:
+        readable = as_pattern_free(layout.path, folder)
+        if readable is None:
+            raise NotPlain("a name DuckDB reads as a pattern")
+        layout.readable = readable
+        if isinstance(layout, _ParquetLayout):
+            layout.resolve(con)
 
 
 _DECIMAL = f"DECIMAL(38, {SCALE})"
