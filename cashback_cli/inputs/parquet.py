@@ -76,18 +76,18 @@ def reader(path: str) -> str:
     return f"read_parquet({literal(path)}, hive_partitioning = false, binary_as_string = true)"
 
 
-def parquet_columns(con, path: str) -> list[tuple[str, str, str]]:
-    """(name as the file stores it, name DuckDB gives it, its values as text in SQL) of each
-    column, in order. Two names alike but for case are both kept as stored (DuckDB renames
-    the second), so the header check finds them as it would in a CSV. duckdb.Error when the
-    file is not a Parquet file DuckDB reads."""
+def parquet_columns(con, path: str) -> list[tuple[str, str]]:
+    """(name as the file stores it, its values as text in SQL) of each column, in order. Two
+    names alike but for case are both kept as stored (DuckDB renames the second as it reads),
+    so the header check finds them as it would in a CSV. duckdb.Error when the file is not a
+    Parquet file DuckDB reads."""
     described = con.execute(f"DESCRIBE SELECT * FROM {reader(path)}").fetchall()
     stored = _top_level_names(
         con.execute("SELECT name, num_children FROM parquet_schema(?)", [path]).fetchall()
     )
     if len(stored) != len(described):
         stored = [row[0] for row in described]
-    return [(name, row[0], _text(row[0], row[1])) for name, row in zip(stored, described, strict=True)]
+    return [(name, _text(row[0], row[1])) for name, row in zip(stored, described, strict=True)]
 
 
 def _top_level_names(schema: list[tuple[str, int | None]]) -> list[str]:
@@ -134,14 +134,12 @@ def parquet_rows(file: str, path: str, kind: str, table: HeaderTable) -> Iterato
             return
         try:
             found = parquet_columns(con, readable)
-            fields, problems = resolve_columns(
-                file, 1, [stored for stored, _name, _text in found], kind, table
-            )
+            fields, problems = resolve_columns(file, 1, [stored for stored, _text in found], kind, table)
             if problems:
                 yield from problems
                 return
             layout = Layout(fields)
-            cells = ", ".join(f"COALESCE({text}, '')" for _stored, _name, text in found)
+            cells = ", ".join(f"COALESCE({text}, '')" for _stored, text in found)
             cursor = con.execute(f"SELECT {cells} FROM {reader(readable)}")
             line = 1
             while records := cursor.fetchmany(_ROWS):

@@ -237,9 +237,9 @@ class _ParquetLayout(_Layout):
 
     def resolve(self, con) -> None:
         found = parquet_columns(con, self.readable)
-        self.texts = [text for _stored, _name, text in found]
+        self.texts = [text for _stored, text in found]
         fields = ORDER_FIELDS if self.kind == "orders" else DISPUTE_FIELDS
-        stored = [name for name, _name, _text in found]
+        stored = [name for name, _text in found]
         columns, problems = resolve_columns(self.path, 1, stored, self.kind, lookup_table(fields))
         if problems:
             raise NotPlain("a header problem")
