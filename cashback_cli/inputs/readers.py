@@ -157,7 +157,7 @@ def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem
     from .network import read_network
 
     assert options.profile is not None
-    refused = _workbook_for_profile(path)
+    refused = _binary_for_profile(path)
     if refused is not None:
         yield refused
         return
@@ -167,9 +167,9 @@ def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem
             yield item
 
 
-def _workbook_for_profile(path: str) -> Problem | None:
-    """A network's export is read as text: a spreadsheet given with --profile is told so, and
-    never that its encoding is wrong."""
+def _binary_for_profile(path: str) -> Problem | None:
+    """A network's export is read as text: a spreadsheet or a Parquet file given with --profile is
+    told so, never that its encoding is wrong."""
     if path != STDIN and not os.path.isfile(path):
         return None  # a missing file, or a pipe whose bytes must not be read twice
     with open_binary(path) as binary:
@@ -222,7 +222,7 @@ def stream_disputes(
         from .network import read_network
 
         index, count = options.shard or (0, 1)
-        if _workbook_for_profile(orders) is None:  # a spreadsheet's Problem comes with its orders
+        if _binary_for_profile(orders) is None:  # a binary file's Problem comes with its orders
             for dispute in read_network(orders, options.profile, options).disputes:
                 if count == 1 or hash(dispute.order_id) % count == index:
                     yield dispute
