@@ -229,3 +229,25 @@ def test_status_csv_keeps_an_order_id_with_a_carriage_return_inside_in_one_row(t
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [row[0] for row in rows[1:]] == ["A\rB", "C\nD"]
     assert all(len(row) == 12 for row in rows)
+
+
+@pytest.mark.parametrize("order_id", ['A"1', "A\\1", "A\u20281", "Ж-1", "=1"])
+def test_a_report_line_made_from_text_is_json_whatever_the_id(order_id):
+    from cashback_cli.core.records import ORDER_KEYS
+    from cashback_cli.output.render import json_order_line
+
+    values = (
+        order_id,
+        "2026-11-01",
+        "USD",
+        "10.00",
+        "0.00",
+        None,
+        "0.50",
+        "0.50",
+        "0.00",
+        "confirmed",
+        "2026-11-16",
+        "r",
+    )
+    assert json.loads(json_order_line(values)) == dict(zip(ORDER_KEYS, values, strict=True))

@@ -349,18 +349,16 @@ def _by_store(totals) -> dict:
 def _write_report(
     out, format: Format, results, evaluation: Evaluation, totals, rounding: str, reported, view: View
 ) -> None:
-    from ..output.render import write_csv_report, write_json_report
+    from ..output.render import write_csv_report, write_json_report, write_text_report
 
-    if format is Format.json:
-        write_json_report(
-            out,
-            evaluation.as_of,
-            results,
-            totals,
-            rounding,
-            lambda: {**_by_store(totals), **partial(evaluation)},
-            reported,
-        )
+    def trailer() -> dict:
+        return {**_by_store(totals), **partial(evaluation)}
+
+    rows = getattr(evaluation, "order_rows", None)  # the DuckDB engine's orders, as text already
+    if rows is not None and not reported and not view.narrows:
+        write_text_report(out, format is Format.json, evaluation.as_of, rows(), totals, trailer)
+    elif format is Format.json:
+        write_json_report(out, evaluation.as_of, results, totals, rounding, trailer, reported)
     else:
         write_csv_report(out, results, rounding, reported)
 

@@ -169,7 +169,7 @@ _JSON_LINE = "{{" + ", ".join(f'"{key}": {{}}' for key in ORDER_KEYS) + "}}"
 
 def json_order_line(values: tuple) -> str:
     order_id = values[0]
-    if not order_id.isprintable() or "\\" in order_id:
+    if not order_id.isprintable() or "\\" in order_id or '"' in order_id:
         order_id = _dumps(order_id)[1:-1]
     return _JSON_LINE.format(f'"{order_id}"', *["null" if v is None else f'"{v}"' for v in values[1:]])
 
@@ -200,6 +200,34 @@ def spreadsheet_safe(value: Any) -> str:
         return ""
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_text_report(
+    out: IO[str],
+    json_document: bool,
+    as_of: date,
+    batches: Iterable[Sequence[tuple]],
+    totals: Totals,
+    trailer: Callable[[], dict[str, Any]] | None = None,
+) -> None:
+    """The JSON or CSV report of orders whose values are text already (the DuckDB engine's, as
+    order_values gives them), a batch at a time."""
+    if json_document:
+
+        def body() -> Iterator[str]:
+            before = "\n"
+            for rows in batches:
+                yield before + ",\n".join(map(json_order_line, rows))
+                before = ",\n"
+
+        write_json_document(out, as_of, body(), totals, trailer)
+        return
+    out.write(csv_header())
+    write, write_quoted = csv.writer(out, lineterminator="\n").writerow, _quoting_writer(out).writerow
+    for rows in batches:
+        for values in rows:
+            order_id = spreadsheet_safe(values[0])
+            (write_quoted if "\r" in order_id else write)((order_id, *values[1:]))
 
 
 def write_csv_report(

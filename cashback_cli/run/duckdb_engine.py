@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..core.money import minor_digits
-from ..core.records import OrderResult, Status
+from ..core.records import ORDER_KEYS, OrderResult, Status
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
 from ..inputs.errors import InputError
@@ -102,6 +102,9 @@ class DuckRun:
         self.assumed_currency = 0
         self.repeated_ids: set[int] = set()
         self.dispute_count = 0
+        # Batches of each order's JSON fields as text (None for null), in the file's order: what
+        # a report writes, without making an OrderResult of each (see commands/status.py).
+        self.order_rows: Callable[[], Iterator[list[tuple]]] | None = None
 
 
 # How the last run went, for tests and curious callers: ("duckdb", None) or ("python", why).
@@ -374,21 +377,26 @@ class _Prepared:
             sums.orders for sums in self.totals.by_currency.values()
         )
         found.assumed_currency = self.assumed
-        if consume is None:
-            found.totals = self.totals
-        else:
-            consume(self._results(found.totals), found)
+        found.totals = self.totals  # the rules' query summed them, as Totals.add would
+        if consume is not None:
+            found.order_rows = self._order_rows
+            consume(self._results(), found)
         return found
 
-    def _results(self, totals: Totals) -> Iterator[OrderResult]:
+    def _order_rows(self) -> Iterator[list[tuple]]:
+        cursor = self.con.execute(f"SELECT {', '.join(ORDER_KEYS)} FROM ({self.query}) ORDER BY _pos")
+        while rows := cursor.fetchmany(_ROWS):
+            yield rows
+
+    def _results(self) -> Iterator[OrderResult]:
         cursor = self.con.execute(
             "SELECT order_id, ordered_at, currency, amount, refunded, rate, expected_cashback, cashback, "
             f"cancelled_cashback, status, confirm_on, reason, store, title FROM ({self.query}) ORDER BY _pos"
         )
-        add, day, number, status = totals.add, _iso_day, Decimal, Status
+        day, number, status = _iso_day, Decimal, Status
         while rows := cursor.fetchmany(_ROWS):
             for row in rows:
-                result = OrderResult(
+                yield OrderResult(
                     row[0],
                     day(row[1]),
                     row[2],
@@ -404,8 +412,6 @@ class _Prepared:
                     row[12],
                     row[13],
                 )
-                add(result)
-                yield result
 
 
 def _iso_day(text: str, _cache: dict[str, date] = {}) -> date:  # noqa: B006 - a memo on purpose
