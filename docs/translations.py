@@ -46,9 +46,11 @@ def messages() -> dict[str | tuple[str, str], list[str]]:
     for path in sorted(PACKAGE.rglob("*.py")):  # tables of whole titles, translated where used
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id in _TRANSLATED_TABLES for t in node.targets
-            ) and isinstance(node.value, ast.Dict):
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id in _TRANSLATED_TABLES for t in node.targets)
+                and isinstance(node.value, ast.Dict)
+            ):
                 for value in node.value.values:
                     text = _literal(value)
                     if text is not None:
@@ -93,13 +95,21 @@ def extract() -> None:
             occurrences = [(place, "") for place in places[:3]]
             if isinstance(key, tuple):
                 previous = known.get(key[0])
-                forms = previous.msgstr_plural if previous and previous.msgstr_plural else {0: "", 1: "", 2: ""}
-                catalogue.append(polib.POEntry(msgid=key[0], msgid_plural=key[1], msgstr_plural=forms,
-                                               occurrences=occurrences))
+                forms = (
+                    previous.msgstr_plural if previous and previous.msgstr_plural else {0: "", 1: "", 2: ""}
+                )
+                catalogue.append(
+                    polib.POEntry(
+                        msgid=key[0], msgid_plural=key[1], msgstr_plural=forms, occurrences=occurrences
+                    )
+                )
             else:
                 previous = known.get(key)
-                catalogue.append(polib.POEntry(msgid=key, msgstr=previous.msgstr if previous else "",
-                                               occurrences=occurrences))
+                catalogue.append(
+                    polib.POEntry(
+                        msgid=key, msgstr=previous.msgstr if previous else "", occurrences=occurrences
+                    )
+                )
         catalogue.save(str(path))
         missing = sum(1 for entry in catalogue if not entry.translated())
         print(f"{path.relative_to(ROOT)}: {len(catalogue)} messages, {missing} untranslated")
