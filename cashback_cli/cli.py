@@ -6,7 +6,7 @@ back; problems become messages and exit codes in commands/common.py alone.
 
 from __future__ import annotations
 
-import copy
+import functools
 import gettext
 import os
 import re
@@ -14,23 +14,14 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib import import_module
 from typing import Annotated
 
 import typer
 from typer.core import TyperCommand, TyperGroup
-from typer.main import get_command_name
-from typer.models import CommandInfo
 
 from . import __version__, i18n
 from .commands.common import quiet_on_closed_pipe
-from .commands.config import config_app
-from .commands.dispute import dispute
-from .commands.profiles import profiles
-from .commands.reconcile import reconcile
-from .commands.sql import sql
-from .commands.status import status
-from .commands.upcoming import upcoming
-from .commands.validate import validate
 from .i18n import _
 
 # --- Typer's and Click's own words in the user's language -------------------------------------
@@ -223,24 +214,12 @@ class LocalizedGroup(_OurWords, TyperGroup):
     pass
 
 
-app = typer.Typer(
-    name="cashback",
-    help=(
-        "What happens to your cashback if you open a dispute: pending, confirmed and "
-        "cancelled cashback from your orders and disputes.\n\n"
-        "Example: cashback status examples/orders.csv --disputes examples/disputes.csv"
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    cls=LocalizedGroup,
-)
-for command in (status, dispute, reconcile, validate, upcoming, profiles, sql):
-    app.command(cls=LocalizedCommand)(quiet_on_closed_pipe(command))
-for info in config_app.registered_commands:  # declared in commands/config.py with Typer's own class
-    if info.cls in (None, TyperCommand):
-        info.cls = LocalizedCommand
-app.add_typer(config_app, name="config", cls=LocalizedGroup)
+# The commands in the order the help lists them: the module under commands/ and the name it
+# gives the command's function (or, for `config`, the group's Typer app).
+COMMANDS = {
+    name: name for name in ("status", "dispute", "reconcile", "validate", "upcoming", "profiles", "sql")
+}
+GROUPS = {"config": "config_app"}
 
 
 def _version(value: bool) -> None:
@@ -249,7 +228,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -258,23 +236,60 @@ def _main(
     """What happens to your cashback if you open a dispute."""
 
 
+def _new_app() -> typer.Typer:
+    app = typer.Typer(
+        name="cashback",
+        help=(
+            "What happens to your cashback if you open a dispute: pending, confirmed and "
+            "cancelled cashback from your orders and disputes.\n\n"
+            "Example: cashback status examples/orders.csv --disputes examples/disputes.csv"
+        ),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        cls=LocalizedGroup,
+    )
+    app.callback()(_main)
+    return app
+
+
+def _add(app: typer.Typer, name: str) -> None:
+    """The command `name` into `app`, its module imported only now."""
+    if name in GROUPS:
+        group = getattr(import_module(f".commands.{name}", __package__), GROUPS[name])
+        for info in group.registered_commands:  # declared with Typer's own class
+            if info.cls in (None, TyperCommand):
+                info.cls = LocalizedCommand
+        app.add_typer(group, name=name, cls=LocalizedGroup)
+    else:
+        command = getattr(import_module(f".commands.{name}", __package__), COMMANDS[name])
+        app.command(cls=LocalizedCommand)(quiet_on_closed_pipe(command))
+
+
+@functools.cache
+def whole_app() -> typer.Typer:
+    app = _new_app()
+    for name in (*COMMANDS, *GROUPS):
+        _add(app, name)
+    return app
+
+
 def app_for(args: Sequence[str]) -> typer.Typer:
-    """The app to run for these arguments: when the first names a command, the app with that
-    command alone. Typer builds every command's options before it runs one, which costs more
-    than a start of the process; an unknown word gets the whole app, which suggests a name."""
-    if not args or args[0].startswith("-"):
+    """The app to run for these arguments: when the first names a command, an app of that
+    command alone, with only its module imported. Typer builds every command's options before
+    it runs one, which costs more than a start of the process; anything else gets the whole
+    app, which lists the commands and suggests a name for a misspelt one."""
+    if args and (args[0] in COMMANDS or args[0] in GROUPS):
+        app = _new_app()
+        _add(app, args[0])
         return app
-    commands = [info for info in app.registered_commands if _command_name(info) == args[0]]
-    groups = [info for info in app.registered_groups if info.name == args[0]]
-    if not commands and not groups:
-        return app
-    lean = copy.copy(app)
-    lean.registered_commands, lean.registered_groups = commands, groups
-    return lean
+    return whole_app()
 
 
-def _command_name(info: CommandInfo) -> str:
-    return info.name or get_command_name(info.callback.__name__)
+def __getattr__(name: str):
+    if name == "app":  # the whole app, built the first time it is asked for
+        return whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _terminated(signum: int, _frame) -> None:
