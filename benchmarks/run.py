@@ -158,10 +158,14 @@ def compile_tool(tool: Tool) -> str:
     """Compile the tool's modules to bytecode, as pip does when it installs a package: with
     PYTHONDONTWRITEBYTECODE set (or an editable install that cannot write its cache), every run
     would compile them from source again, about 30 ms that no installed tool pays."""
+    # where the tool imports it from: the repository for `python -m cashback_cli`, else wherever
+    # the interpreter finds it outside this folder (its site-packages, an editable install)
+    here = tool.cmd[-2:] == ["-m", "cashback_cli"]
     found = subprocess.run(
         [tool.python, "-c", "import cashback_cli, os; print(os.path.dirname(cashback_cli.__file__))"],
         capture_output=True,
         text=True,
+        cwd=HERE.parent if here else tempfile.gettempdir(),
     )
     folder = found.stdout.strip()
     if found.returncode or not folder:
