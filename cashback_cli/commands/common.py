@@ -262,7 +262,8 @@ def workers_for(orders: str, inputs: list[str], jobs: int = 0) -> int:
 def engine_ready(engine: Engine) -> str:
     """The engine's name, once it can run: --engine duckdb without DuckDB is a usage error."""
     if engine is Engine.duckdb:
-        from ..run.duckdb_engine import INSTALL, installed
+        from ..inputs.parquet import INSTALL
+        from ..run.duckdb_engine import installed
 
         if not installed():
             raise fail(

@@ -25,7 +25,7 @@ from .headers import HeaderTable, resolve_columns
 from .rows import Layout, Row
 
 PARQUET_MAGIC = b"PAR1"
-INSTALL = "pip install 'cashback-cli[duckdb]'"
+INSTALL = "pip install 'cashback-cli[duckdb]'"  # the extra that brings DuckDB, for every hint
 _ROWS = 10_000  # records fetched at a time
 _PATTERN = re.compile(r"[*?\[\]{}]")  # what DuckDB reads in a file name as a pattern
 _DECIMAL = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")

@@ -38,6 +38,7 @@ from ..inputs.parquet import (
     as_pattern_free,
     ends_as_parquet,
     is_parquet,
+    literal,
     parquet_columns,
     reader,
 )
@@ -53,20 +54,9 @@ if TYPE_CHECKING:
     from .parallel import MergedRun
 
 BIG_FILE = 8 << 20  # bytes of orders from which `auto` takes DuckDB
-INSTALL = "pip install 'cashback-cli[duckdb]'"
-# The columns the engine reads; any other known field (a reported status...) is the Python engine's.
-ORDER_COLUMNS = (
-    "order_id",
-    "ordered_at",
-    "amount",
-    "currency",
-    "cashback_rate",
-    "expected_cashback",
-    "max_cashback",
-    "hold_days",
-    "store",
-    "title",
-)
+# The columns the engine reads; what a service reports (its status, its cashback) is the
+# Python engine's.
+ORDER_COLUMNS = tuple(field for field in ORDER_FIELDS if not field.startswith("reported_"))
 DISPUTE_COLUMNS = DISPUTE_FIELDS
 _MAX_FIELD = 131_072  # Python's csv field size limit: a longer line goes the Python way
 _CHUNK = 1 << 22  # bytes read for the header line
@@ -223,8 +213,8 @@ class _CsvLayout(_Layout):
     def reader(self) -> str:
         names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width))
         return (
-            f"read_csv({_text(self.readable)}, header = true, auto_detect = false, "
-            f"delim = {_text(self.separator)}, quote = '\"', escape = '\"', columns = {{{names}}}, "
+            f"read_csv({literal(self.readable)}, header = true, auto_detect = false, "
+            f"delim = {literal(self.separator)}, quote = '\"', escape = '\"', columns = {{{names}}}, "
             f"max_line_size = {_MAX_FIELD}, hive_partitioning = false)"
         )
 
@@ -542,15 +532,11 @@ def _typed(field: str, kind: str | None, present: bool, wide: bool) -> str:
     return f"CAST({value} AS {kind}) AS {field}" if kind else f"{value} AS {field}"
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _day(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-_PLAIN, _ISO, _CURRENCY = _text(PLAIN_NUMBER.pattern), _text(_ISO_DATE.pattern), _text(_CODE.pattern)
+_PLAIN, _ISO, _CURRENCY = literal(PLAIN_NUMBER.pattern), literal(_ISO_DATE.pattern), literal(_CODE.pattern)
 
 
 # What str.isspace() holds, so what str.strip() strips (a test holds it to Python's own table):
@@ -570,7 +556,7 @@ def _edge_space() -> str:
 def _not_id(cell: str) -> str:
     """An id the fast path would not read as written: empty, long, spaces around it, or a
     quote or line break (on which CSV readers may differ)."""
-    odd = _text(_edge_space() + '|["\\r\\n]')
+    odd = literal(_edge_space() + '|["\\r\\n]')
     return (
         f"({cell} = '' OR (strlen({cell}) > {MAX_TEXT} AND length({cell}) > {MAX_TEXT}) "
         f"OR regexp_matches({cell}, {odd}))"
@@ -600,7 +586,7 @@ def _optional(cell: str, check: str) -> str:
 def _check_cells(run: _Prepared, order_fields: list[str], dispute_fields: list[str]) -> None:
     """Each cell as the fast path reads it (its patterns, its year bounds, its limits); the
     values of a column are checked once each, and an export repeats most of them."""
-    aliases = ", ".join(map(_text, _ALIAS_CODES))
+    aliases = ", ".join(map(literal, _ALIAS_CODES))
     order_checks = {
         "order_id": _not_id("order_id"),
         "ordered_at": _not_day("ordered_at"),
