@@ -1,8 +1,9 @@
 """The DuckDB engine: big plain CSV files, and Parquet files, through the rules' SQL
 (run/sql.py), with the Python engine's output to the byte, and the Python engine for anything else.
 
-DuckDB reads every column as text (a Parquet value as DuckDB writes it as text). Each cell is then checked with the patterns of the Python
-fast path (inputs/values.py, inputs/fast.py), never a copy of them, since DuckDB reading
+DuckDB reads every column as text (a Parquet value as DuckDB writes it as text). Each cell
+is then checked with the patterns of the Python fast path (inputs/values.py, inputs/fast.py),
+never a copy of them, since DuckDB reading
 DECIMAL would silently round `100.004`; the checks that span records follow (repeated ids,
 disputes of no order or opened before their order, refunds above the amount, figures finer
 than the currency's minor unit, a missing rate). The engine runs only when the files pass
@@ -231,14 +232,7 @@ class _ParquetLayout(_Layout):
     def resolve(self, con) -> None:
         found = parquet_columns(con, self.readable)
         self.texts = [text for _stored, text in found]
-        fields = ORDER_FIELDS if self.kind == "orders" else DISPUTE_FIELDS
-        stored = [name for name, _text in found]
-        columns, problems = resolve_columns(self.path, 1, stored, self.kind, lookup_table(fields))
-        if problems:
-            raise NotPlain("a header problem")
-        if set(columns) - set(ORDER_COLUMNS if self.kind == "orders" else DISPUTE_COLUMNS):
-            raise NotPlain("columns of what a service reports")
-        self.columns = columns
+        self.columns = _columns(self.path, self.kind, [stored for stored, _text in found])
 
     def text(self, column: int) -> str:
         return self.texts[column]
@@ -306,14 +300,18 @@ def _layout(path: str, kind: str) -> _Layout | None:
         raise NotPlain("a header that is not plain CSV") from None
     if not any(header.strip() for header in headers):
         raise NotPlain("no header")
+    return _CsvLayout(path, separator, len(headers), _columns(path, kind, headers))
+
+
+def _columns(path: str, kind: str, headers: list[str]) -> dict[str, int]:
+    """Which column is which field, when the header names each once and only fields we read."""
     fields = ORDER_FIELDS if kind == "orders" else DISPUTE_FIELDS
     columns, problems = resolve_columns(path, 1, headers, kind, lookup_table(fields))
     if problems:
         raise NotPlain("a header problem")
-    allowed = ORDER_COLUMNS if kind == "orders" else DISPUTE_COLUMNS
-    if set(columns) - set(allowed):
+    if set(columns) - set(ORDER_COLUMNS if kind == "orders" else DISPUTE_COLUMNS):
         raise NotPlain("columns of what a service reports")
-    return _CsvLayout(path, separator, len(headers), columns)
+    return columns
 
 
 def _scan(binary) -> None:
