@@ -214,11 +214,9 @@ class LocalizedGroup(_OurWords, TyperGroup):
     pass
 
 
-# The commands in the order the help lists them: the module under commands/ and the name it
-# gives the command's function (or, for `config`, the group's Typer app).
-COMMANDS = {
-    name: name for name in ("status", "dispute", "reconcile", "validate", "upcoming", "profiles", "sql")
-}
+# The commands in the order the help lists them, each a module under commands/ holding a
+# function of its name; a group's module holds its Typer app, under the name given here.
+COMMANDS = ("status", "dispute", "reconcile", "validate", "upcoming", "profiles", "sql")
 GROUPS = {"config": "config_app"}
 
 
@@ -262,7 +260,7 @@ def _add(app: typer.Typer, name: str) -> None:
                 info.cls = LocalizedCommand
         app.add_typer(group, name=name, cls=LocalizedGroup)
     else:
-        command = getattr(import_module(f".commands.{name}", __package__), COMMANDS[name])
+        command = getattr(import_module(f".commands.{name}", __package__), name)
         app.command(cls=LocalizedCommand)(quiet_on_closed_pipe(command))
 
 

@@ -32,17 +32,17 @@ _DECIMAL = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")
 _SCALE = 8  # decimals the tool reads at most
 
 
-def is_parquet(head: bytes) -> bool:
-    return head.startswith(PARQUET_MAGIC)
-
-
-def ends_as_parquet(binary: IO[bytes]) -> bool:
-    """Whether a seekable file that starts as Parquet also ends as one (text could start PAR1)."""
-    here = binary.tell()
+def is_parquet(binary: IO[bytes]) -> bool:
+    """Whether a seekable file is Parquet: PAR1 at its start and at its end (text could start
+    so). The file is where it was after."""
+    here, size = binary.tell(), len(PARQUET_MAGIC)
     try:
-        binary.seek(-len(PARQUET_MAGIC), os.SEEK_END)
-        return binary.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC
-    except OSError:
+        binary.seek(0)
+        if binary.read(size) != PARQUET_MAGIC:
+            return False
+        binary.seek(-size, os.SEEK_END)
+        return binary.read(size) == PARQUET_MAGIC
+    except OSError:  # shorter than the two marks
         return False
     finally:
         binary.seek(here)

@@ -21,7 +21,7 @@ from .fast import fast_dispute, fast_order
 from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .json_rows import json_rows
-from .parquet import ends_as_parquet, is_parquet, parquet_rows
+from .parquet import is_parquet, parquet_rows
 from .rows import LoadOptions, Row
 from .xlsx import is_old_excel, is_workbook_container, old_excel_problem, xlsx_rows
 
@@ -45,7 +45,7 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
     try:
         magic = binary.read(8)
         binary.seek(0)
-        if is_parquet(magic) and ends_as_parquet(binary):
+        if is_parquet(binary):
             if not embedded:
                 yield from _parquet(file, path, kind, options)
             return
@@ -174,7 +174,7 @@ def _binary_for_profile(path: str) -> Problem | None:
         return None  # a missing file, or a pipe whose bytes must not be read twice
     with open_binary(path) as binary:
         magic = binary.read(8)
-        parquet = is_parquet(magic) and ends_as_parquet(binary)
+        parquet = is_parquet(binary)
     if parquet:
         return Problem(
             display_name(path),

@@ -35,9 +35,7 @@ from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
 from ..inputs.parquet import (
-    PARQUET_MAGIC,
     as_pattern_free,
-    ends_as_parquet,
     is_parquet,
     literal,
     parquet_columns,
@@ -173,7 +171,7 @@ def _big(orders: str) -> bool:
         if os.path.getsize(orders) >= BIG_FILE:
             return True
         with open(orders, "rb") as binary:
-            return is_parquet(binary.read(len(PARQUET_MAGIC))) and ends_as_parquet(binary)
+            return is_parquet(binary)
     except OSError:
         return False
 
@@ -271,7 +269,7 @@ def _layout(path: str, kind: str) -> _Layout | None:
         raise NotPlain("standard input, or not a file")
     with open(path, "rb") as binary:
         head = binary.read(_CHUNK)
-        if is_parquet(head) and ends_as_parquet(binary):
+        if is_parquet(binary):
             return _ParquetLayout(path, kind)
         if is_workbook_container(head) or is_old_excel(head):
             raise NotPlain("a workbook")
