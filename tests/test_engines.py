@@ -205,6 +205,26 @@ def test_the_spaces_an_id_may_not_end_in_are_what_python_strips():
     assert duckdb_engine.SPACES == "".join(char for char in map(chr, range(0x110000)) if char.isspace())
 
 
+@pytest.mark.parametrize(
+    "space", sorted(set(duckdb_engine.SPACES) - set("\r\n")), ids=lambda c: f"U+{ord(c):04X}"
+)
+def test_a_space_of_any_kind_anywhere_makes_a_file_one_whose_ids_are_checked_for_spaces(tmp_path, space):
+    """Only a file with no space and no quote at all skips the look for spaces around an id."""
+    path = tmp_path / "o.csv"
+    path.write_text(ORDERS.replace("AliExpress", f"Ali{space}Express"), encoding="utf-8")
+    assert duckdb_engine._layout(str(path), "orders").bare is False
+    path.write_text(ORDERS, encoding="utf-8")
+    assert duckdb_engine._layout(str(path), "orders").bare is True
+    path.write_text(ORDERS.replace("AliExpress", '"AliExpress"'), encoding="utf-8")
+    assert duckdb_engine._layout(str(path), "orders").bare is False
+
+
+def test_an_id_ending_in_a_tab_goes_to_python(tmp_path):
+    orders, disputes = write(tmp_path, ORDERS.replace("A2,", "A2\t,"))
+    (code, _out, _err), choice = both(["status", orders, "-d", disputes, "--as-of", AS_OF, "-f", "json"])
+    assert choice[0] == "python" and code == 0
+
+
 def test_an_outcome_of_500_letters_stays_with_duckdb(tmp_path):
     orders, disputes = write(tmp_path, ORDERS, DISPUTES.replace("partial\n", "Ж" * 500 + "\n"))
     (code, _out, _err), choice = both(["status", orders, "-d", disputes, "--as-of", AS_OF, "-f", "json"])
