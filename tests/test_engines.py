@@ -209,13 +209,15 @@ def test_the_spaces_an_id_may_not_end_in_are_what_python_strips():
     "space", sorted(set(duckdb_engine.SPACES) - set("\r\n")), ids=lambda c: f"U+{ord(c):04X}"
 )
 def test_a_space_of_any_kind_anywhere_makes_a_file_one_whose_ids_are_checked_for_spaces(tmp_path, space):
-    """Only a file with no space and no quote at all skips the look for spaces around an id."""
+    """Only a file with no space, quote or carriage return skips the look for them in ids."""
     path = tmp_path / "o.csv"
     path.write_text(ORDERS.replace("AliExpress", f"Ali{space}Express"), encoding="utf-8")
     assert duckdb_engine._layout(str(path), "orders").bare is False
     path.write_text(ORDERS, encoding="utf-8")
     assert duckdb_engine._layout(str(path), "orders").bare is True
     path.write_text(ORDERS.replace("AliExpress", '"AliExpress"'), encoding="utf-8")
+    assert duckdb_engine._layout(str(path), "orders").bare is False
+    path.write_bytes(ORDERS.replace("\n", "\r\n").encode("utf-8"))
     assert duckdb_engine._layout(str(path), "orders").bare is False
 
 
