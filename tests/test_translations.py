@@ -71,6 +71,16 @@ def test_lang_option_gives_ukrainian():
     assert "Замовлення" in result.stdout and "підтверджено" in result.stdout and "скасовано" in result.stdout
 
 
+def test_the_as_of_date_in_a_warning_is_written_as_the_reader_writes_dates():
+    """A date in a sentence follows the language, as in the tables: 24.11.2026 in Russian."""
+    russian = runner.invoke(app, ["status", *EXAMPLES, "--lang", "ru"])
+    english = runner.invoke(app, ["status", *EXAMPLES, "--lang", "en"])
+    assert "после 24.11.2026" in russian.stderr and "2026-11-24" not in russian.stderr
+    assert "after 2026-11-24" in english.stderr
+    missing = runner.invoke(app, ["dispute", "A1012", "--orders", *EXAMPLES, "--lang", "uk"])
+    assert missing.exit_code != 0 and "24.11.2026" in missing.stderr, missing.stderr
+
+
 def test_errors_are_translated_too(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("order_id,ordered_at,amount\nA1,2026-11-01,lots\n")

@@ -23,6 +23,7 @@ from ..core.records import DisputePolicy
 from ..i18n import _, ngettext
 from ..inputs.errors import FieldError, InputError
 from ..inputs.values import parse_currency, parse_date, parse_rate
+from ..output import formats
 from ..output.messages import problem_message
 
 if TYPE_CHECKING:
@@ -462,7 +463,7 @@ def future_warning(evaluation: Evaluation) -> None:
             "{count} orders dated after {date} left out of the report",
             count,
         )
-        warn(text.format(count=count, date=evaluation.as_of.isoformat()))
+        warn(text.format(count=count, date=formats.day(evaluation.as_of)))
 
 
 # --- where reports go ------------------------------------------------------------------------

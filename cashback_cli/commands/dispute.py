@@ -12,6 +12,7 @@ from ..core.records import Dispute, Order, OrderResult, Policy
 from ..i18n import _
 from ..inputs.errors import InputError
 from ..inputs.values import parse_amount, parse_date
+from ..output import formats
 from .common import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
@@ -211,7 +212,7 @@ def _found_order(order_id, orders, disputes, options, day, book):
         if wanted:
             raise fail(
                 _("order {order_id} is dated after {date}; try a later --as-of").format(
-                    order_id=order_id, date=day.isoformat()
+                    order_id=order_id, date=formats.day(day)
                 ),
                 EXIT_NOT_FOUND,
             )
