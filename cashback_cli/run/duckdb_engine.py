@@ -324,10 +324,11 @@ def _scan(binary, spaces: bool) -> bool:
     A file without any of them (the usual machine export) needs no more than a glance: the
     file is mapped, not read, and searched for each byte at memory speed.
 
-    With `spaces`, returns whether the file is bare: no quote, no carriage return (a line
-    ending in CR LF among LF ones may leave it in a cell, in some DuckDB versions), no byte
+    With `spaces`, returns whether the file is bare: no quote, no carriage return, no byte
     that begins a space. No cell of such a file can hold a line break or a quote, or start or
-    end with a space, so the cell checks need not look for them (a regex per id, 4 % of a run)."""
+    end with a space, so the cell checks need not look for them (a regex per id, 4 % of a run).
+    (A CR is left to the regex rather than to each DuckDB version's reading of line ends; the
+    ones we tried all read CR LF as Python does, or refuse a file that mixes it with LF.)"""
     try:
         view = mmap.mmap(binary.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):  # a file that says it is empty (/proc), or one that cannot be mapped
