@@ -313,6 +313,16 @@ def test_the_command_prints_the_query_of_its_options():
     assert "WHEN 'aliexpress' THEN 20" in result.stdout and "ELSE 10 END" in result.stdout
 
 
+def test_a_query_told_what_no_order_has_leaves_its_branches_out():
+    """(The DuckDB engine's reports hold the shorter query to the Python engine's.)"""
+    full = rules_query(EXAMPLES_BOOK, date(2026, 11, 24))
+    assert "t.x8 IS NOT NULL" in full and "t.k8 IS NOT NULL" in full
+    short = rules_query(EXAMPLES_BOOK, date(2026, 11, 24), absent={"fixed", "caps"})
+    assert "t.x8 IS NOT NULL" not in short and "t.k8 IS NOT NULL" not in short
+    with pytest.raises(ValueError, match="unknown facts"):
+        rules_query(EXAMPLES_BOOK, date(2026, 11, 24), absent={"stores"})
+
+
 def test_a_dialect_is_required_and_must_be_known():
     assert runner.invoke(app, ["sql"]).exit_code == 2
     assert runner.invoke(app, ["sql", "--dialect", "oracle"]).exit_code == 2

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..core.money import minor_digits
-from ..core.records import ORDER_KEYS, OrderResult, Status
+from ..core.records import ORDER_KEYS, OrderResult, Policy, Status
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
 from ..inputs.errors import InputError
@@ -453,7 +453,13 @@ def _prepare(
         _check_stores(prepared, book)
         codes = _currencies(prepared, book)
         prepared.query = rules_query(
-            book, as_of, "duckdb", carry=("_pos", "store", "title"), extra=INTERNAL, currencies=codes
+            book,
+            as_of,
+            "duckdb",
+            carry=("_pos", "store", "title"),
+            extra=INTERNAL,
+            currencies=codes,
+            absent=_absent(order_fields, book),
         )
         _check_and_sum(
             prepared, f"({prepared.query})", prepared.finest_refund > min(map(minor_digits, codes))
@@ -681,8 +687,24 @@ def _currencies(run: _Prepared, book: PolicyBook) -> set[str]:
     """Every code an order can end up with: its own, or its store's or the default policy's.
     The rules' currency tables need no other; and only when a refund has more decimals than
     one of these must each refund meet its order (a join that costs a tenth of the run)."""
-    policies = [book.for_store(None), *(book.for_store(key) for key in book.stores)]
-    return {*run.currencies, *(policy.currency for policy in policies if policy is not None)}
+    return {*run.currencies, *(policy.currency for policy in _policies(book))}
+
+
+def _policies(book: PolicyBook) -> list[Policy]:
+    """The default policy and each store's."""
+    found = [book.for_store(None), *(book.for_store(key) for key in book.stores)]
+    return [policy for policy in found if policy is not None]
+
+
+def _absent(order_fields: list[str], book: PolicyBook) -> set[str]:
+    """What no order of the run can have, whose branches the rules' query can leave out: a
+    fixed expected cashback (no such column), a cap (no such column and no policy's)."""
+    absent = set()
+    if "expected_cashback" not in order_fields:
+        absent.add("fixed")
+    if "max_cashback" not in order_fields and all(policy.max_cashback is None for policy in _policies(book)):
+        absent.add("caps")
+    return absent
 
 
 def _check_stores(run: _Prepared, book: PolicyBook) -> None:

@@ -140,6 +140,7 @@ DIALECTS = {
 }
 
 COLUMNS = ORDER_KEYS  # the JSON order fields, in their order: the query's columns
+ABSENT = frozenset({"fixed", "caps"})  # what rules_query can be told no order has
 # Worked-out columns the DuckDB engine may ask for besides them (`extra`).
 INTERNAL = (
     "digits",  # the currency's minor digits
@@ -181,6 +182,7 @@ def rules_query(
     carry: Sequence[str] = (),
     extra: Sequence[str] = (),
     currencies: Collection[str] | None = None,
+    absent: Collection[str] = (),
 ) -> str:
     """Rules 1-9 as one SELECT over `orders` and `disputes`, as of `as_of`, under `book`.
 
@@ -188,6 +190,9 @@ def rules_query(
     columns of INTERNAL; both follow the JSON order fields. No trailing semicolon, no ORDER BY.
     `currencies`, when given, holds every code an order can end up with (its own or its
     policy's): the minor-unit tables then name only those, a tenth less work for DuckDB.
+    `absent` names what no order can have, and the query leaves out its branches (a tenth
+    less again): "fixed" (expected_cashback is NULL throughout) and "caps" (max_cashback is
+    NULL throughout and no policy has a cap).
     """
     sql = DIALECTS[dialect]
     base = book.for_store(None)
@@ -238,6 +243,23 @@ def rules_query(
     rate = per_store(lambda policy: scaled_value(policy.rate))
     cap = per_store(lambda policy: scaled_value(policy.max_cashback))
     cancels = per_store(lambda policy: "1" if policy.dispute_policy is DisputePolicy.CANCEL else "0")
+    if set(absent) - ABSENT:
+        raise ValueError(f"unknown facts: {sorted(set(absent) - ABSENT)}")
+    fixed, caps = "fixed" not in absent, "caps" not in absent
+    nothing = f"CAST(NULL AS {sql.integer})"
+    own_rate = f"COALESCE({scaled('o.cashback_rate')}, {rate})"
+    x8 = scaled("o.expected_cashback") if fixed else nothing
+    r8 = f"CASE WHEN o.expected_cashback IS NULL THEN {own_rate} END" if fixed else own_rate
+    k8 = f"COALESCE({scaled('o.max_cashback')}, {cap})" if caps else nothing
+    # Rule 3 and rule 5 with a rate as fractions of minor units: the fixed figure or the cap
+    # (minor units x 10^8) over 10^8 where it applies, else amount x rate (at 10^8) over 10^10.
+    capped_fixed = "(CASE WHEN t.k8 IS NOT NULL AND t.x8 > t.k8 THEN t.k8 ELSE t.x8 END)" if caps else "t.x8"
+    e_over_8 = [("t.x8 IS NOT NULL", f"{capped_fixed} * t.u")] if fixed else []
+    e_over_8 += [(_above_cap("t.am * t.r8"), "t.k8 * t.u")] if caps else []
+    rc_over_8 = [(_above_cap("(t.am - t.fm) * t.r8"), "t.k8 * t.u")] if caps else []
+    either = " OR ".join(f"({when})" for when, _then in e_over_8)
+    kept = "WHEN t.x8 IS NULL THEN t.rc\n            ELSE " if fixed else "ELSE t.rc"
+    kept += rounded("t.fc_q", "t.fc_r", "t.am") if fixed else ""
     unit = _by_digits("p.currency", {d: str(10**d) for d in (0, 2, 3)}, currencies)
     to_minor = _by_digits("p.currency", {d: n(10 ** (SCALE - d)) for d in (0, 2, 3)}, currencies)
     carried = "".join(f", o.{_name(column)}" for column in carry)
@@ -280,9 +302,9 @@ WITH policy_orders AS (
         COALESCE(o.currency, {currency}) AS currency,
         COALESCE(o.hold_days, {hold}) AS hold_days,
         {scaled("o.amount")} AS a8,
-        {scaled("o.expected_cashback")} AS x8,
-        CASE WHEN o.expected_cashback IS NULL THEN COALESCE({scaled("o.cashback_rate")}, {rate}) END AS r8,
-        COALESCE({scaled("o.max_cashback")}, {cap}) AS k8,
+        {x8} AS x8,
+        {r8} AS r8,
+        {k8} AS k8,
         {cancels} AS cancels,
         CASE WHEN o.currency IS NULL THEN 1 ELSE 0 END AS no_currency
     FROM orders o
@@ -315,15 +337,10 @@ WITH policy_orders AS (
     -- rule 3 as a fraction e_num / e_den of minor units: the fixed figure or amount x rate / 100,
     -- or the cap when the figure is above it; rule 5 with a rate likewise, on what was not refunded
     SELECT t.*,
-        CASE WHEN t.x8 IS NOT NULL THEN (CASE WHEN t.k8 IS NOT NULL AND t.x8 > t.k8 THEN t.k8 ELSE t.x8 END) * t.u
-            WHEN t.k8 IS NOT NULL AND t.am * t.r8 > t.k8 * t.u * 100 THEN t.k8 * t.u
-            ELSE t.am * t.r8 END AS e_num,
-        CASE WHEN t.x8 IS NOT NULL OR (t.k8 IS NOT NULL AND t.am * t.r8 > t.k8 * t.u * 100) THEN {e8}
-            ELSE {e10} END AS e_den,
-        CASE WHEN t.k8 IS NOT NULL AND (t.am - t.fm) * t.r8 > t.k8 * t.u * 100 THEN t.k8 * t.u
-            ELSE (t.am - t.fm) * t.r8 END AS rc_num,
-        CASE WHEN t.k8 IS NOT NULL AND (t.am - t.fm) * t.r8 > t.k8 * t.u * 100 THEN {e8}
-            ELSE {e10} END AS rc_den
+        {_case(e_over_8, "t.am * t.r8")} AS e_num,
+        {_case([(either, e8)] if either else [], e10)} AS e_den,
+        {_case(rc_over_8, "(t.am - t.fm) * t.r8")} AS rc_num,
+        {_case([(when, e8) for when, _then in rc_over_8], e10)} AS rc_den
     FROM minor t
 ), expected_parts AS (
     SELECT t.*,
@@ -341,8 +358,8 @@ WITH policy_orders AS (
     -- (No cap: that figure is at most E, itself at most the rounded cap, so capping it and
     -- rounding gives what rounding alone gives.)
     SELECT t.*,
-        {sql.div("t.e * (t.am - t.fm)", "NULLIF(t.am, 0)")} AS fc_q,
-        {sql.mod("t.e * (t.am - t.fm)", "NULLIF(t.am, 0)")} AS fc_r
+        {sql.div("t.e * (t.am - t.fm)", "NULLIF(t.am, 0)") if fixed else nothing} AS fc_q,
+        {sql.mod("t.e * (t.am - t.fm)", "NULLIF(t.am, 0)") if fixed else nothing} AS fc_r
     FROM expected t
 ), figures AS (
     -- rules 4, 5, 6 and 9: what the order keeps, its status and the reason
@@ -350,8 +367,7 @@ WITH policy_orders AS (
         CASE WHEN {cancelled_by_dispute} THEN {n(0)}
             WHEN t.fm = t.am THEN {n(0)}
             WHEN t.fm = 0 THEN t.e
-            WHEN t.x8 IS NULL THEN t.rc
-            ELSE {rounded("t.fc_q", "t.fc_r", "t.am")} END AS c,
+            {kept} END AS c,
         CASE WHEN ({cancelled_by_dispute}) OR t.fm = t.am THEN 'cancelled'
             WHEN t.any_open = 1 OR {day} < t.confirm_on THEN 'pending'
             ELSE 'confirmed' END AS status,
@@ -364,6 +380,19 @@ WITH policy_orders AS (
 )
 SELECT {columns}
 FROM figures t"""
+
+
+def _above_cap(figure: str) -> str:
+    """Whether a figure at 10^10 (amount x rate) is above the order's cap (k8, at 10^8)."""
+    return f"t.k8 IS NOT NULL AND {figure} > t.k8 * t.u * 100"
+
+
+def _case(branches: Sequence[tuple[str, str]], default: str) -> str:
+    """CASE WHEN ... THEN ... ELSE default END, or the default alone when there is no branch."""
+    if not branches:
+        return default
+    whens = "\n            ".join(f"WHEN {when} THEN {then}" for when, then in branches)
+    return f"CASE {whens}\n            ELSE {default} END"
 
 
 def _name(column: str) -> str:
