@@ -258,8 +258,8 @@ def rules_query(
     e_over_8 += [(_above_cap("t.am * t.r8"), "t.k8 * t.u")] if caps else []
     rc_over_8 = [(_above_cap("(t.am - t.fm) * t.r8"), "t.k8 * t.u")] if caps else []
     either = " OR ".join(f"({when})" for when, _then in e_over_8)
-    kept = "WHEN t.x8 IS NULL THEN t.rc\n            ELSE " if fixed else "ELSE t.rc"
-    kept += rounded("t.fc_q", "t.fc_r", "t.am") if fixed else ""
+    kept_of_fixed = rounded("t.fc_q", "t.fc_r", "t.am")
+    kept = f"WHEN t.x8 IS NULL THEN t.rc\n            ELSE {kept_of_fixed}" if fixed else "ELSE t.rc"
     unit = _by_digits("p.currency", {d: str(10**d) for d in (0, 2, 3)}, currencies)
     to_minor = _by_digits("p.currency", {d: n(10 ** (SCALE - d)) for d in (0, 2, 3)}, currencies)
     carried = "".join(f", o.{_name(column)}" for column in carry)
