@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -328,12 +330,18 @@ def test_a_dialect_is_required_and_must_be_known():
     assert runner.invoke(app, ["sql", "--dialect", "oracle"]).exit_code == 2
 
 
+# the installed command beside the interpreter running the tests, else `python -m cashback_cli`
+CASHBACK = [shutil.which("cashback", path=os.path.dirname(sys.executable)) or sys.executable]
+if CASHBACK[0] == sys.executable:
+    CASHBACK += ["-m", "cashback_cli"]
+
+
 def test_the_help_shows_an_example_that_runs():
     result = runner.invoke(app, ["sql", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     (line,) = [line for line in result.stdout.splitlines() if "Example" in line and "cashback " in line]
     args = shlex.split(line.split("Example", 1)[1].split(":", 1)[1].strip(" │"))
-    ran = subprocess.run([shutil.which("cashback"), *args[1:]], cwd=ROOT, capture_output=True, text=True)
+    ran = subprocess.run([*CASHBACK, *args[1:]], cwd=ROOT, capture_output=True, text=True)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("-- cashback: rules 1-9") and ran.stdout.rstrip().endswith(";")
 

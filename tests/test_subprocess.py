@@ -20,7 +20,8 @@ from conftest import (
     ROOT,
 )
 
-EXECUTABLE = shutil.which("cashback")
+# the command installed beside the interpreter running the tests, else the one on PATH
+EXECUTABLE = shutil.which("cashback", path=os.path.dirname(sys.executable)) or shutil.which("cashback")
 COMMANDS = {
     "cashback": [EXECUTABLE],
     "python -m cashback_cli": [sys.executable, "-m", "cashback_cli"],
