@@ -54,6 +54,37 @@ def test_order_ids_and_money_are_never_cut(monkeypatch, width):
         assert figure in shown, (width, figure)
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("width", [40, 50])
+def test_on_a_narrow_terminal_the_totals_keep_every_currency_and_figure(monkeypatch, width, lang):
+    """Below the width of its five columns the totals table stacks each currency's figures."""
+    force_terminal(monkeypatch, width)
+    shown = table(*EXAMPLES, "--summary", width=width, lang=lang)
+    assert "…" not in shown and max(len(line) for line in shown.splitlines()) <= width
+    totals = shown.split("2026")[-1] if lang == "en" else shown.split("Итоги")[1]
+    for code, figures in {"JPY": ["600"], "RUB": ["350"], "USD": ["11", "67", "9"]}.items():
+        assert code in totals, (width, lang, code)
+        for figure in figures:
+            assert re.search(rf"\b{figure}[.,]?\d*\b", totals), (width, lang, figure)
+    words = (
+        ("Pending", "Confirmed", "Cancelled") if lang == "en" else ("Ожидается", "Подтверждено", "Отменено")
+    )
+    assert all(word in totals for word in words)
+
+
+def test_store_totals_show_each_store_whole_or_stack(monkeypatch):
+    stores = ("AliExpress", "Amazon", "Ozon", "Rakuten", "Wildberries", "eBay")
+    for width in (60, 120):
+        force_terminal(monkeypatch, width)
+        shown = table(
+            *EXAMPLES, "--summary", "--by", "store", "--config", "examples/cashback.toml", width=width
+        )
+        assert "…" not in shown and max(len(line) for line in shown.splitlines()) <= width
+        assert all(store in shown for store in stores), width
+        header = [line for line in shown.splitlines() if "Currency" in line]
+        assert bool(header) == (width == 120), width  # one row each when it fits, else stacked
+
+
 def test_a_long_network_order_id_is_shown_whole_at_80_columns(monkeypatch):
     force_terminal(monkeypatch, 80)
     shown = table(

@@ -132,21 +132,30 @@ def make_console(file=None) -> Console:
     return console
 
 
-def totals_table(totals: Totals) -> Table:
+def totals_table(totals: Totals, console: Console) -> Table:
+    """The totals, a row per currency (or store and currency) when that fits the console whole;
+    else a block of lines per row, so that no store, currency or figure is ever cut."""
+    table = _wide_totals(totals)
+    return table if fits(table, console) else _stacked_totals(totals)
+
+
+def _totals_rows(totals: Totals) -> list:
+    if totals.by_store is not None:
+        return sorted(totals.by_store.items())
+    return sorted((("", cur), sums) for cur, sums in totals.by_currency.items())
+
+
+def _wide_totals(totals: Totals) -> Table:
     table = Table(title=_("Totals"), title_justify="left", header_style="bold")
     by_store = totals.by_store is not None
     if by_store:
-        table.add_column(_("Store"))
-    table.add_column(_("Currency"))
-    table.add_column(_("Orders"), justify="right")
+        table.add_column(_("Store"), no_wrap=True)
+    table.add_column(_("Currency"), no_wrap=True)
+    table.add_column(_("Orders"), justify="right", no_wrap=True)
     table.add_column(_("Pending"), justify="right", style="yellow", no_wrap=True)
     table.add_column(_("Confirmed"), justify="right", style="green", no_wrap=True)
     table.add_column(_("Cancelled"), justify="right", style="red", no_wrap=True)
-    rows = (
-        sorted(totals.by_store.items())
-        if totals.by_store is not None
-        else sorted(((("", cur), sums) for cur, sums in totals.by_currency.items()))
-    )
+    rows = _totals_rows(totals)
     for (store, cur), sums in rows:
         figures = [
             str(sums.orders),
@@ -155,6 +164,29 @@ def totals_table(totals: Totals) -> Table:
         table.add_row(*([Text(store or _("(no store)"))] if by_store else []), cur, *figures)
     if not rows:
         table.add_row(*(["—"] if by_store else []), "—", "0", "—", "—", "—")
+    return table
+
+
+def _stacked_totals(totals: Totals) -> Table:
+    """The totals for a narrow terminal: each currency (or store and currency) on a line, and
+    below it its orders and its pending, confirmed and cancelled cashback, a line each."""
+    table = Table(title=_("Totals"), title_justify="left", show_header=False)
+    table.add_column(overflow="fold")
+    table.add_column(justify="right", no_wrap=True)
+    rows = _totals_rows(totals)
+    for (store, cur), sums in rows:
+        name = cur if totals.by_store is None else f"{store or _('(no store)')} · {cur}"
+        table.add_row(Text(name, style="bold"), "")
+        lines = (
+            (_("Orders"), Text(str(sums.orders))),
+            (_("Pending"), Text(formats.number(sums.pending, cur), style="yellow")),
+            (_("Confirmed"), Text(formats.number(sums.confirmed, cur), style="green")),
+            (_("Cancelled"), Text(formats.number(sums.cancelled, cur), style="red")),
+        )
+        for at, (label, figure) in enumerate(lines, 1):
+            table.add_row(Text("  " + label), figure, end_section=at == len(lines))
+    if not rows:
+        table.add_row(_("Orders"), "0")
     return table
 
 
