@@ -85,6 +85,17 @@ def test_store_totals_show_each_store_whole_or_stack(monkeypatch):
         assert bool(header) == (width == 120), width  # one row each when it fits, else stacked
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("width", [34, 44, 60, 120])
+def test_the_upcoming_chart_never_cuts_a_figure_and_its_bar_gives_way(monkeypatch, width, lang):
+    force_terminal(monkeypatch, width)
+    shown = table("upcoming", *EXAMPLES[1:], width=width, lang=lang)
+    assert "…" not in shown and max(len(line) for line in shown.splitlines()) <= width
+    figures = ("350.00", "5.00", "6.00") if lang == "en" else ("350,00", "5,00", "6,00")
+    assert all(figure in shown for figure in figures), (width, lang)
+    assert ("█" in shown) == (width >= 60), (width, lang)  # the bar only where there is room
+
+
 def test_a_long_network_order_id_is_shown_whole_at_80_columns(monkeypatch):
     force_terminal(monkeypatch, 80)
     shown = table(

@@ -175,7 +175,9 @@ def _write_csv(out, line) -> None:
 
 
 def _draw(file, day, by, line) -> None:
-    """A table per currency with a horizontal bar for each period, scaled to the largest."""
+    """A table per currency with a horizontal bar for each period, scaled to the largest. No
+    figure is ever cut: the bar takes what room the terminal leaves (up to BAR_WIDTH) and goes
+    when there is little, and then a period wraps onto two lines."""
     from rich.table import Table
     from rich.text import Text
 
@@ -183,40 +185,52 @@ def _draw(file, day, by, line) -> None:
     from ..output.tables import make_console
 
     console = make_console(file)
-    bar_width = max(8, min(BAR_WIDTH, console.width - 60))  # the bar gives way on a narrow terminal
     currencies = sorted({p.currency for p in line.periods} | set(line.waiting_on_dispute))
     if not currencies:
         console.print(_("No pending cashback as of {date}.").format(date=formats.day(day)))
     for cur in currencies:
-        rows = [p for p in line.periods if p.currency == cur]
+        rows = []
+        for p in line.periods:
+            if p.currency == cur:
+                start, end = formats.day(p.start), formats.day(p.end)
+                rows.append(
+                    (Text(start if by == "day" else f"{start} – {end}"), p.orders, p.cashback, "green")
+                )
         waiting = line.waiting_on_dispute.get(cur)
-        largest = max([p.cashback for p in rows] + ([waiting.cashback] if waiting else []))
+        if waiting:
+            label = Text(_("waiting on a dispute"), style="yellow")
+            rows.append((label, waiting.orders, waiting.cashback, "yellow"))
+        largest = max(cashback for _label, _orders, cashback, _style in rows)
+        cells = [
+            (label, str(orders), formats.number(cashback, cur)) for label, orders, cashback, _style in rows
+        ]
+        header = (_("Due"), _("Orders"), _("Cashback"))
         table = Table(
             title=_(PERIOD_TITLES[by]).format(currency=cur, date=formats.day(day)),
             title_justify="left",
             header_style="bold",
         )
-        table.add_column(_("Due"), no_wrap=True)
-        table.add_column(_("Orders"), justify="right")
-        table.add_column(_("Cashback"), justify="right", no_wrap=True)
-        table.add_column("", min_width=bar_width, max_width=bar_width)
-        for p in rows:
-            start, end = formats.day(p.start), formats.day(p.end)
-            label = start if by == "day" else f"{start} – {end}"
+        table.add_column(header[0])
+        table.add_column(header[1], justify="right", no_wrap=True)
+        table.add_column(header[2], justify="right", no_wrap=True)
+        spare = _spare(console.width, [header, *cells])  # what the bar's column may take
+        bar_width = min(BAR_WIDTH, spare - 3) if spare - 3 >= 4 else 0
+        if bar_width:
+            table.add_column("", min_width=bar_width, max_width=bar_width)
+        for (label, orders, figure), (_label, _orders, cashback, style) in zip(cells, rows, strict=True):
             table.add_row(
-                label,
-                str(p.orders),
-                formats.number(p.cashback, cur),
-                _bar(p.cashback, largest, "green", bar_width),
-            )
-        if waiting:
-            table.add_row(
-                Text(_("waiting on a dispute"), style="yellow"),
-                str(waiting.orders),
-                formats.number(waiting.cashback, cur),
-                _bar(waiting.cashback, largest, "yellow", bar_width),
+                label, orders, figure, *([_bar(cashback, largest, style, bar_width)] if bar_width else [])
             )
         console.print(table)
+
+
+def _spare(width: int, lines: list[tuple]) -> int:
+    """The terminal's columns left once three columns fit their widest cells whole, with their
+    padding and borders (3 a column, and 1); below 0 when they do not fit."""
+    from rich.cells import cell_len
+
+    widest = [max(cell_len(str(text)) for text in column) for column in zip(*lines, strict=True)]
+    return width - sum(widest) - 3 * len(widest) - 1
 
 
 def _bar(value, largest, style: str, width: int = BAR_WIDTH):
