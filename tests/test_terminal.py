@@ -96,6 +96,20 @@ def test_the_upcoming_chart_never_cuts_a_figure_and_its_bar_gives_way(monkeypatc
     assert ("█" in shown) == (width >= 60), (width, lang)  # the bar only where there is room
 
 
+@pytest.mark.parametrize("width", [36, 60, 120])
+def test_the_reconcile_totals_never_cut_a_heading_or_figure(monkeypatch, width):
+    force_terminal(monkeypatch, width)
+    args = ["reconcile", "examples/cabinet.csv", "--disputes", "examples/cabinet-disputes.csv"]
+    args += ["--currency", "RUB", "--as-of", "2026-11-24", "--lang", "ru"]
+    result = runner.invoke(app, args, env={"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "xterm"})
+    assert result.exit_code == 4, result.output  # differences found
+    shown = result.stdout
+    totals = shown.split("Итоги сверки")[1]
+    assert "…" not in totals and max(len(line) for line in shown.splitlines()) <= width
+    for word in ("Сравнено", "Расходятся", "Вам должны", "Переплачено", "Не сравнено", "55,00", "40,00"):
+        assert word in totals, (width, word)
+
+
 def test_a_long_network_order_id_is_shown_whole_at_80_columns(monkeypatch):
     force_terminal(monkeypatch, 80)
     shown = table(

@@ -147,7 +147,7 @@ def draw(console, as_of: date, check: Reconciliation, rounding: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .tables import fits
+    from .tables import figures_table, fits
 
     console.print(Text(headline(check), style="bold"))
     differences = check.by_stake()
@@ -179,29 +179,22 @@ def draw(console, as_of: date, check: Reconciliation, rounding: str) -> None:
             console.print(table)
         else:
             _draw_cards(console, title, differences)
-    totals = Table(
-        title=_("Compared as of {date}").format(date=formats.day(as_of)),
-        title_justify="left",
-        header_style="bold",
-    )
-    for name in (
-        _("Currency"),
-        _("Compared"),
-        _("Differ"),
-        _("Owed to you"),
-        _("Paid over"),
-        _("Not compared"),
-    ):
-        totals.add_column(name, justify="right" if name != _("Currency") else "left")
-    for cur, sums in sorted(check.by_currency.items()):
-        totals.add_row(
-            cur,
-            str(sums.compared),
-            str(sums.differ),
-            formats.number(sums.at_stake, cur),
-            formats.number(sums.over, cur),
-            str(sums.not_compared),
+    columns = [_("Compared"), _("Differ"), _("Owed to you"), _("Paid over"), _("Not compared")]
+    rows = [
+        (
+            [cur],
+            [
+                str(sums.compared),
+                str(sums.differ),
+                formats.number(sums.at_stake, cur),
+                formats.number(sums.over, cur),
+                str(sums.not_compared),
+            ],
         )
+        for cur, sums in sorted(check.by_currency.items())
+    ]
+    title = _("Compared as of {date}").format(date=formats.day(as_of))
+    totals = figures_table(title, [_("Currency")], [(name, None) for name in columns], rows, console)
     console.print(totals)
 
 

@@ -133,61 +133,64 @@ def make_console(file=None) -> Console:
 
 
 def totals_table(totals: Totals, console: Console) -> Table:
-    """The totals, a row per currency (or store and currency) when that fits the console whole;
-    else a block of lines per row, so that no store, currency or figure is ever cut."""
-    table = _wide_totals(totals)
-    return table if fits(table, console) else _stacked_totals(totals)
-
-
-def _totals_rows(totals: Totals) -> list:
-    if totals.by_store is not None:
-        return sorted(totals.by_store.items())
-    return sorted((("", cur), sums) for cur, sums in totals.by_currency.items())
-
-
-def _wide_totals(totals: Totals) -> Table:
-    table = Table(title=_("Totals"), title_justify="left", header_style="bold")
+    """The totals per currency (or store and currency); see figures_table."""
     by_store = totals.by_store is not None
-    if by_store:
-        table.add_column(_("Store"), no_wrap=True)
-    table.add_column(_("Currency"), no_wrap=True)
-    table.add_column(_("Orders"), justify="right", no_wrap=True)
-    table.add_column(_("Pending"), justify="right", style="yellow", no_wrap=True)
-    table.add_column(_("Confirmed"), justify="right", style="green", no_wrap=True)
-    table.add_column(_("Cancelled"), justify="right", style="red", no_wrap=True)
-    rows = _totals_rows(totals)
-    for (store, cur), sums in rows:
-        figures = [
-            str(sums.orders),
-            *(formats.number(v, cur) for v in (sums.pending, sums.confirmed, sums.cancelled)),
-        ]
-        table.add_row(*([Text(store or _("(no store)"))] if by_store else []), cur, *figures)
-    if not rows:
-        table.add_row(*(["—"] if by_store else []), "—", "0", "—", "—", "—")
-    return table
-
-
-def _stacked_totals(totals: Totals) -> Table:
-    """The totals for a narrow terminal: each currency (or store and currency) on a line, and
-    below it its orders and its pending, confirmed and cancelled cashback, a line each."""
-    table = Table(title=_("Totals"), title_justify="left", show_header=False)
-    table.add_column(overflow="fold")
-    table.add_column(justify="right", no_wrap=True)
-    rows = _totals_rows(totals)
-    for (store, cur), sums in rows:
-        name = cur if totals.by_store is None else f"{store or _('(no store)')} · {cur}"
-        table.add_row(Text(name, style="bold"), "")
-        lines = (
-            (_("Orders"), Text(str(sums.orders))),
-            (_("Pending"), Text(formats.number(sums.pending, cur), style="yellow")),
-            (_("Confirmed"), Text(formats.number(sums.confirmed, cur), style="green")),
-            (_("Cancelled"), Text(formats.number(sums.cancelled, cur), style="red")),
+    rows = (
+        sorted(totals.by_store.items())
+        if totals.by_store is not None
+        else sorted((("", cur), sums) for cur, sums in totals.by_currency.items())
+    )
+    keys = [_("Store"), _("Currency")] if by_store else [_("Currency")]
+    columns = [
+        (_("Orders"), None),
+        (_("Pending"), "yellow"),
+        (_("Confirmed"), "green"),
+        (_("Cancelled"), "red"),
+    ]
+    lines = [
+        (
+            [store or _("(no store)"), cur] if by_store else [cur],
+            [
+                str(sums.orders),
+                *(formats.number(v, cur) for v in (sums.pending, sums.confirmed, sums.cancelled)),
+            ],
         )
-        for at, (label, figure) in enumerate(lines, 1):
-            table.add_row(Text("  " + label), figure, end_section=at == len(lines))
-    if not rows:
-        table.add_row(_("Orders"), "0")
-    return table
+        for (store, cur), sums in rows
+    ]
+    if not lines:
+        lines = [(["—"] * len(keys), ["0", "—", "—", "—"])]
+    return figures_table(_("Totals"), keys, columns, lines, console)
+
+
+def figures_table(
+    title: str,
+    keys: Sequence[str],
+    columns: Sequence[tuple[str, str | None]],
+    rows: Sequence[tuple[Sequence[str], Sequence[str]]],
+    console: Console,
+) -> Table:
+    """Figures by key (a currency, a store and currency): a row per key when every key and
+    figure fits the console whole; else a line per key with a line per figure below it, so
+    that no key or figure is ever cut. `columns` are the figures' headers and styles."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for key in keys:
+        table.add_column(key, no_wrap=True)
+    for header, style in columns:
+        table.add_column(header, justify="right", style=style, no_wrap=True)
+    for key_cells, cells in rows:
+        table.add_row(*(Text(key) for key in key_cells), *cells)
+    if fits(table, console):
+        return table
+    stacked = Table(title=title, title_justify="left", show_header=False)
+    stacked.add_column(overflow="fold")
+    stacked.add_column(justify="right", no_wrap=True)
+    for key_cells, cells in rows:
+        stacked.add_row(Text(" · ".join(key_cells), style="bold"), "")
+        for at, ((header, style), cell) in enumerate(zip(columns, cells, strict=True), 1):
+            stacked.add_row(
+                Text("  " + header), Text(cell, style=style or ""), end_section=at == len(columns)
+            )
+    return stacked
 
 
 def dispute_panel(result: OrderResult, steps: Sequence[str], rounding: str, title: str) -> Panel:
