@@ -389,6 +389,5 @@ def _print_tables(seen: Seen, evaluation: Evaluation, output, inputs, summary: b
                         count=seen.left_out
                     )
                 )
-        totals = totals_table(seen.totals, console)
-        totals.title = _("Totals as of {date}").format(date=day) + mark
+        totals = totals_table(seen.totals, console, _("Totals as of {date}").format(date=day) + mark)
         console.print(totals)

@@ -132,7 +132,7 @@ def make_console(file=None) -> Console:
     return console
 
 
-def totals_table(totals: Totals, console: Console) -> Table:
+def totals_table(totals: Totals, console: Console, title: str) -> Table:
     """The totals per currency (or store and currency); see figures_table."""
     by_store = totals.by_store is not None
     rows = (
@@ -159,7 +159,7 @@ def totals_table(totals: Totals, console: Console) -> Table:
     ]
     if not lines:
         lines = [(["—"] * len(keys), ["0", "—", "—", "—"])]
-    return figures_table(_("Totals"), keys, columns, lines, console)
+    return figures_table(title, keys, columns, lines, console)
 
 
 def figures_table(
@@ -181,7 +181,11 @@ def figures_table(
         table.add_row(*(Text(key) for key in key_cells), *cells)
     if fits(table, console):
         return table
-    stacked = Table(title=title, title_justify="left", show_header=False)
+    from rich.cells import cell_len
+
+    # as wide as its title, so that the title stays on one line where the console allows
+    width = min(console.width, cell_len(title))
+    stacked = Table(title=title, title_justify="left", show_header=False, min_width=width)
     stacked.add_column(overflow="fold")
     stacked.add_column(justify="right", no_wrap=True)
     for key_cells, cells in rows:
