@@ -182,28 +182,25 @@ def _draw(file, day, by, line) -> None:
     from rich.text import Text
 
     from ..output import formats
-    from ..output.tables import make_console
+    from ..output.tables import make_console, table_width, widest
 
     console = make_console(file)
     currencies = sorted({p.currency for p in line.periods} | set(line.waiting_on_dispute))
     if not currencies:
         console.print(_("No pending cashback as of {date}.").format(date=formats.day(day)))
     for cur in currencies:
-        rows = []
+        rows = []  # label, orders, cashback as printed; the cashback and the bar's style
         for p in line.periods:
             if p.currency == cur:
                 start, end = formats.day(p.start), formats.day(p.end)
-                rows.append(
-                    (Text(start if by == "day" else f"{start} – {end}"), p.orders, p.cashback, "green")
-                )
+                label = Text(start if by == "day" else f"{start} – {end}")
+                rows.append((label, str(p.orders), formats.number(p.cashback, cur), p.cashback, "green"))
         waiting = line.waiting_on_dispute.get(cur)
         if waiting:
             label = Text(_("waiting on a dispute"), style="yellow")
-            rows.append((label, waiting.orders, waiting.cashback, "yellow"))
-        largest = max(cashback for _label, _orders, cashback, _style in rows)
-        cells = [
-            (label, str(orders), formats.number(cashback, cur)) for label, orders, cashback, _style in rows
-        ]
+            figure = formats.number(waiting.cashback, cur)
+            rows.append((label, str(waiting.orders), figure, waiting.cashback, "yellow"))
+        largest = max(row[3] for row in rows)
         header = (_("Due"), _("Orders"), _("Cashback"))
         table = Table(
             title=_(PERIOD_TITLES[by]).format(currency=cur, date=formats.day(day)),
@@ -213,24 +210,17 @@ def _draw(file, day, by, line) -> None:
         table.add_column(header[0])
         table.add_column(header[1], justify="right", no_wrap=True)
         table.add_column(header[2], justify="right", no_wrap=True)
-        spare = _spare(console.width, [header, *cells])  # what the bar's column may take
+        # what the terminal leaves once the three columns fit whole, for the bar and its column
+        printed = [header, *(row[:3] for row in rows)]
+        spare = console.width - table_width(max(map(widest, column)) for column in zip(*printed, strict=True))
         bar_width = min(BAR_WIDTH, spare - 3) if spare - 3 >= 4 else 0
         if bar_width:
             table.add_column("", min_width=bar_width, max_width=bar_width)
-        for (label, orders, figure), (_label, _orders, cashback, style) in zip(cells, rows, strict=True):
+        for label, orders, figure, cashback, style in rows:
             table.add_row(
                 label, orders, figure, *([_bar(cashback, largest, style, bar_width)] if bar_width else [])
             )
         console.print(table)
-
-
-def _spare(width: int, lines: list[tuple]) -> int:
-    """The terminal's columns left once three columns fit their widest cells whole, with their
-    padding and borders (3 a column, and 1); below 0 when they do not fit."""
-    from rich.cells import cell_len
-
-    widest = [max(cell_len(str(text)) for text in column) for column in zip(*lines, strict=True)]
-    return width - sum(widest) - 3 * len(widest) - 1
 
 
 def _bar(value, largest, style: str, width: int = BAR_WIDTH):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -38,20 +39,26 @@ def fits(table: Table, console: Console) -> bool:
     """Whether the table fits the console whole: every column that may not wrap as wide as its
     widest cell, each other one at its least width, with padding and borders. (Rich crops or
     squeezes a table that does not fit, which is what a shopper must never see.)"""
-    from rich.cells import cell_len
-
-    def widest(cell) -> int:
-        text = cell.plain if isinstance(cell, Text) else str(cell)
-        return max((cell_len(line) for line in text.splitlines()), default=0)
-
-    needed = 1
+    widths = []
     for column in table.columns:
         if column.no_wrap:
             width = max((widest(cell) for cell in (column.header, *column._cells)), default=0)
         else:
             width = column.min_width or _LEAST
-        needed += max(width, column.min_width or 0) + 3  # padding on each side and a border
-    return needed <= console.width
+        widths.append(max(width, column.min_width or 0))
+    return table_width(widths) <= console.width
+
+
+def widest(cell) -> int:
+    """The widest line of a cell, in terminal columns."""
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def table_width(widths: Iterable[int]) -> int:
+    """A bordered table's width for columns of these widths: padding on each side and a border
+    for each, and one border more."""
+    return sum(width + 3 for width in widths) + 1
 
 
 _LEAST = 10  # columns a wrapping column needs to stay readable
@@ -137,7 +144,7 @@ def totals_table(totals: Totals, console: Console, title: str) -> Table:
     by_store = totals.by_store is not None
     rows = (
         sorted(totals.by_store.items())
-        if totals.by_store is not None
+        if by_store
         else sorted((("", cur), sums) for cur, sums in totals.by_currency.items())
     )
     keys = [_("Store"), _("Currency")] if by_store else [_("Currency")]
@@ -181,8 +188,6 @@ def figures_table(
         table.add_row(*(Text(key) for key in key_cells), *cells)
     if fits(table, console):
         return table
-    from rich.cells import cell_len
-
     # as wide as its title, so that the title stays on one line where the console allows
     width = min(console.width, cell_len(title))
     stacked = Table(title=title, title_justify="left", show_header=False, min_width=width)

@@ -187,8 +187,7 @@ class _Layout:
     def __init__(self, path: str, columns: dict[str, int]) -> None:
         self.path, self.columns = path, columns
         self.readable = path  # the name DuckDB is given: see as_pattern_free
-        # No cell can have a space at an end, a quote or a line break (see _scan)
-        self.bare = False
+        self.bare = False  # no cell can have a space at an end, a quote or a line break (_scan)
 
     def source(self, fields: Iterable[str]) -> str:
         """SELECT of the fields as text ('' when absent or empty), in the file's order; of
@@ -206,9 +205,9 @@ class _Layout:
 class _CsvLayout(_Layout):
     """A CSV file: its separator and width too. Every column is read as text."""
 
-    def __init__(self, path: str, separator: str, width: int, columns: dict[str, int]) -> None:
+    def __init__(self, path: str, separator: str, width: int, columns: dict[str, int], bare: bool) -> None:
         super().__init__(path, columns)
-        self.separator, self.width = separator, width
+        self.separator, self.width, self.bare = separator, width, bare
 
     def text(self, column: int) -> str:
         return f"c{column}"
@@ -302,9 +301,7 @@ def _layout(path: str, kind: str) -> _Layout | None:
         raise NotPlain("a header that is not plain CSV") from None
     if not any(header.strip() for header in headers):
         raise NotPlain("no header")
-    layout = _CsvLayout(path, separator, len(headers), _columns(path, kind, headers))
-    layout.bare = bare
-    return layout
+    return _CsvLayout(path, separator, len(headers), _columns(path, kind, headers), bare)
 
 
 def _columns(path: str, kind: str, headers: list[str]) -> dict[str, int]:
@@ -605,7 +602,7 @@ def _optional(cell: str, check: str) -> str:
 def _check_cells(run: _Prepared, order_fields: list[str], dispute_fields: list[str], bare: bool) -> None:
     """Each cell as the fast path reads it (its patterns, its year bounds, its limits); the
     values of a column are checked once each, and an export repeats most of them. (`bare`:
-    the orders file has no quote and no space, see _scan.)"""
+    the orders file has no quote, no carriage return and no space, see _scan.)"""
     aliases = ", ".join(map(literal, _ALIAS_CODES))
     order_checks = {
         "order_id": _not_id("order_id", bare),
