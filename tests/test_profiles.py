@@ -104,11 +104,12 @@ def test_admitad_actions_response(tmp_path):
                 ("1299.00", "0.00", "64.95", "64.95", "0.00", "pending", "2026-12-27"),
                 reported("pending", "pending", "64.95", "2026-12-27"),
             ),
-            # declined is the network's status, not a refund (Admitad publishes none): the rules
-            # keep E = 157.50, confirmed on the lock date 11-19; the network's word says cancelled.
+            # declined: the network's own cancellation is a full refund of 3150.00, resolved when
+            # it was declined (status_updated 11-19): C = 0, cancelled 157.50; confirm_on the later
+            # of the lock date 11-19 and 11-19. The network pays nothing for it: reported 0.00.
             "AD-1003": (
-                ("3150.00", "0.00", "157.50", "157.50", "0.00", "confirmed", "2026-11-19"),
-                reported("cancelled", "declined", "157.50", "2026-11-19"),
+                ("3150.00", "3150.00", "157.50", "0.00", "157.50", "cancelled", "2026-11-19"),
+                reported("cancelled", "declined", "0.00", "2026-11-19"),
             ),
             # approved_but_stalled maps to confirmed; locks 11-26, after 11-24: the rules hold it.
             "AD-1004": (
@@ -250,10 +251,11 @@ def test_awin_transactions_with_an_amended_sale(tmp_path):
                 ("42.00", "0.00", "3.36", "3.36", "0.00", "pending", "2026-11-25"),
                 reported("pending", "pending", "3.36", None),
             ),
-            # declined is a status, not a refund: the rules keep E = 9.60 (confirmed on 11-12).
+            # declined by the network: a full refund of 120.00 on its validation date 11-12:
+            # C = 0, cancelled 9.60; the network pays nothing for it.
             "AW-1003": (
-                ("120.00", "0.00", "9.60", "9.60", "0.00", "confirmed", "2026-11-12"),
-                reported("cancelled", "declined", "9.60", "2026-11-12"),
+                ("120.00", "120.00", "9.60", "0.00", "9.60", "cancelled", "2026-11-12"),
+                reported("cancelled", "declined", "0.00", "2026-11-12"),
             ),
             # amended from 150.00 to 90.00: the amount is the old 150.00, 60.00 refunded (dated
             # by the sale, 10-22: an amendment has no date). E from oldCommissionAmount = 12.00;
@@ -263,10 +265,10 @@ def test_awin_transactions_with_an_amended_sale(tmp_path):
                 ("150.00", "60.00", "12.00", "7.20", "4.80", "confirmed", "2026-11-06"),
                 reported("pending", "pending", "7.00", None),
             ),
-            # deleted maps to cancelled; the rules: E = 2.40, confirmed on the lock date 11-20.
+            # deleted: cancelled by the network on 11-20, so C = 0 and 2.40 cancelled.
             "AW-1005": (
-                ("30.00", "0.00", "2.40", "2.40", "0.00", "confirmed", "2026-11-20"),
-                reported("cancelled", "deleted", "2.40", "2026-11-20"),
+                ("30.00", "30.00", "2.40", "0.00", "2.40", "cancelled", "2026-11-20"),
+                reported("cancelled", "deleted", "0.00", "2026-11-20"),
             ),
         },
     )
@@ -439,13 +441,14 @@ def test_cj_correction_flag_in_each_written_form(tmp_path, original):
         ),
     )
     orders = status(write(tmp_path, "cj.json", text), "--profile", "cj")
-    # 5.47 refunded on 10-21; E = 3.52; C = 3.52 × 70.00 / 75.47 = 246.4 / 75.47 = 3.2649… → 3.26;
-    # cancelled 0.26. Later of 10-01 + 15 = 10-16 and 10-21. Reported 3.520 − 0.520 = 3.00.
+    # 5.47 refunded on 10-21 by a correction that takes back its own commission 0.520: E = 3.52;
+    # C = 3.52 − 0.52 = 3.00 (not 3.52 × 70.00 / 75.47 = 3.26); cancelled 0.52. Later of
+    # 10-01 + 15 = 10-16 and 10-21. Reported 3.520 − 0.520 = 3.00: the rules agree.
     assert_orders(
         orders,
         {
             "X1": (
-                ("75.47", "5.47", "3.52", "3.26", "0.26", "confirmed", "2026-10-21"),
+                ("75.47", "5.47", "3.52", "3.00", "0.52", "confirmed", "2026-10-21"),
                 reported("pending", "new", "3.00", None),
             )
         },
@@ -480,9 +483,9 @@ def test_impact_actions_with_a_reversal_of_amount_zero(tmp_path):
                 reported("confirmed", "APPROVED", "15.12", "2026-11-15"),
             ),
             # REVERSED with Amount 0 and Payout 0 is read, not refused: an order with no amount
-            # has C = E = 0.00; the lock date 11-17 has passed; the network's word cancels it.
+            # and E = 0.00, cancelled by the network on its lock date 11-17.
             "IM-1002": (
-                (None, "0.00", "0.00", "0.00", "0.00", "confirmed", "2026-11-17"),
+                (None, "0.00", "0.00", "0.00", "0.00", "cancelled", "2026-11-17"),
                 reported("cancelled", "REVERSED", "0.00", "2026-11-17"),
             ),
             # Amount and Payout as decimal strings (v15), EventDate with an offset: E = 5.96;
@@ -593,10 +596,11 @@ def test_tradedoubler_report_currency_and_a_lead(tmp_path):
                 ("240.00", "0.00", "14.40", "14.40", "0.00", "confirmed", "2026-10-22"),
                 reported("confirmed", "A", "14.40", **NO_LOCK),
             ),
-            # D is a status: the rules keep E = 10.80 (10-19 + 15 = 11-03).
+            # D: cancelled by the network; no date of its own, so on the order's date 10-19: a
+            # full refund, C = 0, 10.80 cancelled (confirm_on the hold's end, 10-19 + 15 = 11-03).
             "NO-23544": (
-                ("180.00", "0.00", "10.80", "10.80", "0.00", "confirmed", "2026-11-03"),
-                reported("cancelled", "D", "10.80", **NO_LOCK),
+                ("180.00", "180.00", "10.80", "0.00", "10.80", "cancelled", "2026-11-03"),
+                reported("cancelled", "D", "0.00", **NO_LOCK),
             ),
             # 11-13 + 15 = 11-28: pending.
             "VP-88102": (
@@ -636,20 +640,20 @@ def test_epn_json_api_attributes(tmp_path):
                 ("54.20", "0.00", "2.71", "2.71", "0.00", "confirmed", "2026-10-19"),
                 reported("confirmed", "approved", "2.71", **NO_LOCK),
             ),
-            # rejected is a status: the rules keep 1.88 (10-12 + 15 = 10-27).
+            # rejected: cancelled by the network, 1.88 cancelled (10-12 + 15 = 10-27).
             "8203004410928876": (
-                ("37.60", "0.00", "1.88", "1.88", "0.00", "confirmed", "2026-10-27"),
-                reported("cancelled", "rejected", "1.88", **NO_LOCK),
+                ("37.60", "37.60", "1.88", "0.00", "1.88", "cancelled", "2026-10-27"),
+                reported("cancelled", "rejected", "0.00", **NO_LOCK),
             ),
             # hold maps to pending; the rules: 10-29 + 15 = 11-13, confirmed.
             "8203011876550213": (
                 ("110.00", "0.00", "5.50", "5.50", "0.00", "confirmed", "2026-11-13"),
                 reported("pending", "hold", "5.50", **NO_LOCK),
             ),
-            # 11-03 + 15 = 11-18.
+            # canceled: cancelled by the network, 0.77 cancelled (11-03 + 15 = 11-18).
             "JM-2026-558120": (
-                ("15.40", "0.00", "0.77", "0.77", "0.00", "confirmed", "2026-11-18"),
-                reported("cancelled", "canceled", "0.77", **NO_LOCK),
+                ("15.40", "15.40", "0.77", "0.00", "0.77", "cancelled", "2026-11-18"),
+                reported("cancelled", "canceled", "0.00", **NO_LOCK),
             ),
             # 11-15 + 15 = 11-30: pending.
             "8203019902174460": (
@@ -666,9 +670,9 @@ def test_csv_report_with_a_profile_carries_the_reported_columns(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split(",") == [*ORDER_KEYS, *REPORTED_KEYS]
-    # AD-1003: declined by the network, 157.50 kept by the rules (see the JSON test above)
+    # AD-1003: declined by the network, so cancelled with its word (see the JSON test above)
     row = next(line for line in lines if line.startswith("AD-1003,"))
-    assert row.endswith(",confirmed,2026-11-19,confirmed on 2026-11-19,cancelled,declined,157.50,2026-11-19")
+    assert row.endswith(",cancelled,2026-11-19,cancelled by the network: declined,cancelled,declined,0.00,2026-11-19")
 
 
 def test_plain_file_output_has_no_reported_keys(tmp_path):
@@ -758,19 +762,25 @@ def aliexpress_one(paid: str, currency_key: str = "settled_currency") -> str:
     )
 
 
-@pytest.mark.parametrize(
-    "paid",
-    ['"199.90"', '"50"', "199.90"],
-    ids=["decimal-text", "whole-text", "decimal-number"],
-)
+@pytest.mark.parametrize("paid", ['"199.90"', "199.90"], ids=["decimal-text", "decimal-number"])
 def test_aliexpress_refuses_amounts_not_in_cents(tmp_path, paid):
-    # "199.90" and "50" (text, meaning 50.00) are the decimal-export form: read as cents they
-    # would be 100 times off; 199.90 as a number is not a whole number of cents.
+    # 199.90, as text or as a number, is not a whole number of cents: read as cents it would be
+    # 100 times off, so it is refused with the reason, never guessed.
     path = write(tmp_path, "ae.json", aliexpress_one(paid))
     result = invoke("status", path, "--profile", "aliexpress", "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert f"{path}:2: paid_amount" in result.stderr  # the record is on line 2
+    assert f"{path}:2: paid_amount: got '199.90', expected a whole number of minor units (cents)" in result.stderr
+    assert "leaves amount out of minor_units" in result.stderr
+
+
+@pytest.mark.parametrize("paid", ['"3792"', "3792"], ids=["text", "number"])
+def test_aliexpress_cents_as_a_string_of_digits_or_a_number(tmp_path, paid):
+    # a real order-list response gives "paid_amount": "3792": 3792 cents, 37.92 USD, as the
+    # number 3792 is; the commission 100 cents = 1.00 USD.
+    orders = status(write(tmp_path, "ae.json", aliexpress_one(paid)), "--profile", "aliexpress")
+    order = orders["8201000000000001"]
+    assert (order["amount"], order["expected_cashback"], order["currency"]) == ("37.92", "1.00", "USD")
 
 
 def test_aliexpress_without_settled_currency_is_refused(tmp_path):
@@ -932,10 +942,11 @@ def test_a_users_own_profile_file(tmp_path):
                 ("100.00", "0.00", "4.00", "4.00", "0.00", "confirmed", "2026-10-16"),
                 reported("confirmed", "ok", "4.00", lock=False),
             ),
-            # void maps to cancelled (reported); the rules keep 2.50, 10-05 + 15 = 10-20
+            # void maps to cancelled: the network's own cancellation, a full refund on the
+            # order's date (no date of its own): C = 0, 2.50 cancelled; 10-05 + 15 = 10-20
             "U2": (
-                ("60.00", "0.00", "2.50", "2.50", "0.00", "confirmed", "2026-10-20"),
-                reported("cancelled", "void", "2.50", lock=False),
+                ("60.00", "60.00", "2.50", "0.00", "2.50", "cancelled", "2026-10-20"),
+                reported("cancelled", "void", "0.00", lock=False),
             ),
             # a word the profile does not list is pending; 11-20 + 15 = 12-05
             "U3": (

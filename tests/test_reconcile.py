@@ -643,15 +643,13 @@ ADMITAD = """
 
 
 @pytest.mark.parametrize(
-    ("share", "owed", "overdue"),
+    ("share", "overdue"),
     [
-        # AD-1: 100 % of 50.00 = 50.00 kept (no correction, locked 10-31); AD-3: 20.00 locked 11-01
-        (None, "50.00", "20.00"),
-        # share 50: AD-1 50.00 × 50 % = 25.00; AD-3 20.00 × 50 % = 10.00
-        ("50", "25.00", "10.00"),
+        (None, "20.00"),  # AD-3: 20.00 locked 11-01
+        ("50", "10.00"),  # share 50: AD-3 20.00 × 50 % = 10.00
     ],
 )
-def test_admitad_declined_action_the_rules_keep_is_cancelled_but_owed(tmp_path, share, owed, overdue):
+def test_on_a_network_file_its_cancellation_is_input_not_a_difference(tmp_path, share, overdue):
     path = write(tmp_path / "admitad.json", ADMITAD)
     options = ["--profile", "admitad"]
     if share is not None:
@@ -660,15 +658,13 @@ def test_admitad_declined_action_the_rules_keep_is_cancelled_but_owed(tmp_path, 
     keys = ("reported_status", "reported_cashback", "cashback", "confirm_on", "verdict", "at_stake")
     found = pick(document, *keys)
     assert found == {
-        # declined by the network; no correction, so nothing refunded: C = the share of 50.00
-        "AD-1": ("cancelled", owed, owed, "2026-10-31", "cancelled_but_owed", owed),
-        # still pending at the network, locked on 11-01 < 11-24: confirmed by the rules, due now
+        # AD-1: declined by the network, so the rules cancel it too (a full refund on its date):
+        # both say cancelled and 0.00, nothing is owed. Only the timing of AD-3 differs:
+        # still pending at the network, locked on 11-01 < 11-24: confirmed by the rules, due now.
         "AD-3": ("pending", overdue, overdue, "2026-11-01", "overdue", overdue),
         # AD-2: approved, locked 11-04, the same share of 30.00 on both sides: agrees
     }
-    # at stake: AD-1 + AD-3 = 50.00 + 20.00 = 70.00, or 25.00 + 10.00 = 35.00
-    total = "70.00" if share is None else "35.00"
-    assert document["totals"] == {"RUB": totals(3, 2, total, "0.00", 0)}
+    assert document["totals"] == {"RUB": totals(3, 1, overdue, "0.00", 0)}
 
 
 # --- 4. `cashback dispute` shows what the service reports ------------------------------------------

@@ -60,6 +60,11 @@ class Dispute(NamedTuple):
     outcome: str | None = None
     source: Source | None = None
     refund_currency: str | None = None  # when the refund was written with a sign or code
+    # A network's correction of one line of a multi-line order: the commission it takes back
+    # (the line's own, not the order's average rate), before the policy's share.
+    commission: Decimal | None = None
+    # A network's own cancellation: its word and reason ("declined (Order cancelled)").
+    network_word: str | None = None
 
 
 class SeenId(NamedTuple):

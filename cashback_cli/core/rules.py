@@ -27,6 +27,7 @@ _MEMO_SIZE = 100_000  # distinct dates, reasons and terms kept: far more than a 
 # follows the last two ("on hold until 2026-12-09").
 DISPUTE_OPENED, REFUNDED_IN_FULL, DISPUTE_OPEN = "dispute opened", "refunded in full", "dispute open"
 ON_HOLD_UNTIL, CONFIRMED_ON = "on hold until", "confirmed on"
+CANCELLED_BY_NETWORK = "cancelled by the network"  # followed by its word: "…: declined (Order cancelled)"
 
 
 class RuleError(ValueError):
@@ -126,6 +127,59 @@ def kept_cashback(amount: Decimal, refunded: Decimal, expected: Decimal, terms: 
     return _capped_rounded(raw, terms)
 
 
+class NetworkWord(NamedTuple):
+    """What a network's own corrections, counted as of a date, did to an order."""
+
+    line_refunded: Decimal  # refunds of lines that took back their own commission
+    taken: Decimal  # those lines' commissions, before the policy's share
+    lines: bool  # some counted refund was a line's, with its own commission
+    cancelled: Decimal  # refunds of the network's own cancellations
+    words: tuple[str, ...]  # the network's words for those cancellations, each once
+
+
+def network_word(disputes: Sequence[Dispute], as_of: date) -> NetworkWord | None:
+    """The network's counted cancellations and line refunds, or None when there are none."""
+    if not any(d.commission is not None or d.network_word for d in disputes):
+        return None
+    line_refunded = taken = cancelled = ZERO
+    lines = False
+    words: list[str] = []
+    for d in disputes:
+        if d.opened_at > as_of or d.resolved_at is None or d.resolved_at > as_of:
+            continue
+        refund = d.refund_amount or ZERO
+        if d.commission is not None:
+            lines = True
+            line_refunded += refund
+            taken += d.commission
+        if d.network_word:
+            cancelled += refund
+            if d.network_word not in words:
+                words.append(d.network_word)
+    return NetworkWord(line_refunded, taken, lines, cancelled, tuple(words))
+
+
+def kept_by_lines(
+    amount: Decimal, refunded: Decimal, network: NetworkWord, terms: Terms, policy: Policy
+) -> Decimal:
+    """Rule 5 for a network's lines: a line that leaves takes its own commission with it; what
+    is refunded apart from lines is proportional on the order that remains. Capped, rounded."""
+    raw = terms.fixed_expected - share_of(network.taken, policy)
+    remaining = amount - network.line_refunded
+    other = refunded - network.line_refunded
+    if other and remaining:
+        raw = EXACT.divide(EXACT.multiply(raw, remaining - other), remaining)
+    raw = min(max(raw, ZERO), terms.fixed_expected)  # never below nothing, never above E
+    return _capped_rounded(raw, terms)
+
+
+def _cancelled_reason(network: NetworkWord | None, refunded: Decimal) -> str:
+    """Rule 4's reason, naming the network when its own cancellations made the full refund."""
+    if network is not None and network.words and network.cancelled == refunded:
+        return f"{CANCELLED_BY_NETWORK}: {', '.join(network.words)}"
+    return REFUNDED_IN_FULL
+
+
 def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, policy: Policy) -> OrderResult:
     """Apply rules 1–6 and 9 to one order; raises RuleError on data the rules cannot use."""
     terms = applied_terms(order, policy)
@@ -147,13 +201,18 @@ def evaluate_order(order: Order, disputes: Sequence[Dispute], as_of: date, polic
         _check_minor_units(order, disputes, as_of, terms)
 
     confirm_on = None if any_open else _confirm_on(order, terms, last_resolved)
+    network = network_word(disputes, as_of) if disputes else None
 
     if any_existing and policy.dispute_policy is CANCEL:
         cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, DISPUTE_OPENED
     elif refunded == amount:
-        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, REFUNDED_IN_FULL
+        cashback, status = ZERO.quantize(terms.quantum), CANCELLED
+        reason = _cancelled_reason(network, refunded)
     else:
-        cashback = kept_cashback(amount, refunded, expected, terms) if refunded else expected
+        if network is not None and network.lines and terms.fixed_expected is not None:
+            cashback = kept_by_lines(amount, refunded, network, terms, policy)
+        else:
+            cashback = kept_cashback(amount, refunded, expected, terms) if refunded else expected
         status, reason = _timing(confirm_on, as_of)
 
     return OrderResult(
@@ -207,9 +266,14 @@ def _evaluate_lead(
     if refunded:
         raise RuleError("refund_amount", f"{refunded:f}", Expected("no_refund_without_amount"))
     confirm_on = None if any_open else _confirm_on(order, terms, last_resolved)
+    network = network_word(disputes, as_of) if disputes else None
     cashback = expected
+    if network is not None and network.lines:  # lines of a lead the network cancelled
+        cashback = _capped_rounded(max(terms.fixed_expected - share_of(network.taken, policy), ZERO), terms)
     if any_existing and policy.dispute_policy is CANCEL:
         cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, DISPUTE_OPENED
+    elif network is not None and network.words and not cashback:
+        cashback, status, reason = ZERO.quantize(terms.quantum), CANCELLED, _cancelled_reason(network, ZERO)
     else:
         status, reason = _timing(confirm_on, as_of)
     return OrderResult(

@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, NamedTuple
 
 from ..core.money import minor_digits, quantum
@@ -28,6 +28,7 @@ from .profiles import Profile
 from .rows import LoadOptions
 from .values import parse_amount, parse_currency, parse_date, parse_text
 
+_WIDE = Context(prec=50)  # a line's rate times a refund: rounded only where the rules round
 _WAITING = (Status.PENDING, Status.CONFIRMED, Status.CANCELLED)  # an order's status, line by line
 
 
@@ -50,6 +51,25 @@ class Line(NamedTuple):
     refund: Decimal | None  # refunded by the sale's own fields (finished amount, flag, amendment)
     original_commission: Decimal | None  # the commission before an amendment
     reported_commission: Decimal | None  # the commission now, where the network says it apart
+    status_reason: str | None  # why the network says so (a decline reason)
+    status_date: date | None  # when the network said so
+    line_id: str | None  # the line's own id (a SKU, a sub-order)
+
+    @property
+    def cancelled(self) -> bool:
+        """The network's own final cancellation of this sale (or line): its word is evidence."""
+        return self.status is Status.CANCELLED and not self.correction
+
+    @property
+    def word(self) -> str:
+        """The network's word for its cancellation, with its reason: "declined (Order cancelled)"."""
+        word = self.network_status or "cancelled"
+        return f"{word} ({self.status_reason})" if self.status_reason else word
+
+    @property
+    def label(self) -> str:
+        """How an explanation names the line: its id, else its product, else its row."""
+        return self.line_id or self.title or f"{self.source.file}:{self.source.line}"
 
 
 class NetworkRead(NamedTuple):
@@ -181,16 +201,6 @@ class _Reader:
             self._problem(field, text, error.expected)
             return None
         if field in self.minor_units:
-            if field in self.profile.minor_units_as_numbers and isinstance(self.raw(field), str):
-                self._problem(
-                    field,
-                    text,
-                    _(
-                        "a number of minor units (cents), as the API gives {key}; text here is the "
-                        "form of an export in whole currency units, which this profile does not read"
-                    ).format(key=self._key(field)),
-                )
-                return None
             if currency is None:
                 expected = _("a currency in the record ({key}), to read an amount in minor units")
                 self._problem(field, text, expected.format(key=self._key("currency")))
@@ -256,6 +266,14 @@ def _line(
         original_commission = cells.money("old_commission", currency)
     reported_commission = cells.money("reported_commission", currency)
     network_status = cells.get("network_status", parse_text)
+    status = None if network_status is None else profile.status_of(network_status)
+    if cells.text("cancelled").casefold() in ("true", "1", "yes"):  # a flag: the network cancelled it
+        status = Status.CANCELLED
+    elif status is None and cells.text("cancelled"):
+        status = Status.PENDING
+    status_reason = cells.get("status_reason", parse_text)
+    status_date = cells.date("status_date")
+    line_id = cells.get("line_id", parse_text)
     locks_on = cells.date("locks_on")
     store = cells.get("store", parse_text)
     title = cells.get("title", parse_text)
@@ -269,7 +287,7 @@ def _line(
         commission,
         currency,
         network_status,
-        None if network_status is None else profile.status_of(network_status),
+        status,
         locks_on,
         store,
         title,
@@ -278,6 +296,9 @@ def _line(
         refund,
         original_commission,
         reported_commission,
+        status_reason,
+        status_date,
+        line_id,
     )
 
 
@@ -345,7 +366,7 @@ def _order(group: list[Line], fixes: list[Line]) -> Order | Problem:
         if line.commission is not None or line.original_commission is not None
     ]
     reported_commission = [
-        line.reported_commission if line.reported_commission is not None else line.commission
+        _reported_commission(line)
         for line in (*group, *fixes)
         if line.commission is not None or line.reported_commission is not None
     ]
@@ -375,13 +396,67 @@ def _order(group: list[Line], fixes: list[Line]) -> Order | Problem:
     )
 
 
+def _reported_commission(line: Line) -> Decimal:
+    """What the network will pay for a line: nothing once it has cancelled it."""
+    if line.cancelled:
+        return Decimal(0)
+    return line.reported_commission if line.reported_commission is not None else line.commission
+
+
 def _refunds(group: list[Line], fixes: list[Line]) -> Iterator[Dispute]:
-    """A resolved dispute for each refund a sale's own fields show, and for each correction."""
+    """A resolved dispute for each refund a sale's own fields show, for each of the network's
+    cancellations, and for each correction. On an order of several lines, a line that leaves
+    takes its own commission with it; a refund of a one-line order stays proportional."""
+    lines = len(group) > 1
+    ordered_at = min(line.ordered_at for line in group)
     for line in group:
-        if line.refund:
+        if line.cancelled:
+            yield _cancellation(line, ordered_at, lines)
+        elif line.refund:
             day = line.correction_date or line.ordered_at
-            yield Dispute(line.order_id, day, day, line.refund, "refunded (network)", line.source)
+            commission = _own_commission(line, line.refund) if lines else None
+            outcome = line.label if commission is not None else "refunded (network)"
+            yield Dispute(line.order_id, day, day, line.refund, outcome, line.source, None, commission)
     for fix in fixes:
         day = fix.correction_date or fix.ordered_at
         refund = -fix.amount if fix.amount is not None and fix.amount < 0 else Decimal(0)
-        yield Dispute(fix.order_id, day, day, refund, "correction (network)", fix.source)
+        commission = _returned_commission(fix, refund, group)
+        outcome = "correction (network)" if commission is None else fix.label
+        yield Dispute(fix.order_id, day, day, refund, outcome, fix.source, None, commission)
+
+
+def _cancellation(line: Line, ordered_at: date, lines: bool) -> Dispute:
+    """The network's cancellation as a full refund of the order (or of the line), open from the
+    order's date and resolved on the network's date for it: never confirmed cashback, at any date."""
+    day = max(line.status_date or line.locks_on or line.ordered_at, ordered_at)
+    if lines:  # one line of several leaves, with its own amount and commission
+        refund = line.amount if line.amount else None
+        return Dispute(
+            line.order_id, ordered_at, day, refund, line.label, line.source, None, line.commission, line.word
+        )
+    if line.amount:  # the whole order
+        return Dispute(line.order_id, ordered_at, day, line.amount, None, line.source, None, None, line.word)
+    # A lead: nothing to refund, its whole commission goes.
+    commission = line.commission if line.commission is not None else Decimal(0)
+    return Dispute(line.order_id, ordered_at, day, None, None, line.source, None, commission, line.word)
+
+
+def _own_commission(line: Line, refund: Decimal) -> Decimal | None:
+    """The part of a line's commission that a refund of the line takes: at the line's own rate."""
+    if line.commission is None or not line.amount:
+        return None
+    return _WIDE.divide(_WIDE.multiply(line.commission, refund), line.amount)
+
+
+def _returned_commission(fix: Line, refund: Decimal, group: list[Line]) -> Decimal | None:
+    """A return row takes back its own commission: the negative commission it carries, else its
+    amount at the rate of the line it returns (found by line id or product). None: the order's
+    own rate (rule 5), when neither is known."""
+    if fix.commission is not None:
+        return -fix.commission if fix.commission <= 0 else None
+    if not refund:
+        return None
+    for line in group:
+        if (fix.line_id and fix.line_id == line.line_id) or (fix.title and fix.title == line.title):
+            return _own_commission(line, refund)
+    return None

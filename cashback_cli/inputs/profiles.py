@@ -37,6 +37,10 @@ FIELDS = (
     "full_refund",  # a flag whose value says the order was refunded in full (AliExpress)
     "old_amount",  # the amount before an amendment (Awin oldSaleAmount)
     "old_commission",  # the commission before an amendment (Awin oldCommissionAmount)
+    "cancelled",  # a flag that is true when the network cancelled the record (Adtraction)
+    "status_date",  # the network's date for its status (a validation or update date)
+    "status_reason",  # the network's reason for its status (Awin declineReason)
+    "line_id",  # a line's own id (a SKU, a sub-order): a return row without a commission finds its line
 )
 REQUIRED = ("order_id", "ordered_at")
 MONEY = ("amount", "commission", "reported_commission", "finished_amount", "old_amount", "old_commission")
@@ -66,7 +70,9 @@ class Profile:
     format: str = "json"  # or "csv"
     records: tuple[str, ...] = ()  # dotted paths of the records in a JSON document: the first found
     minor_units: frozenset[str] = frozenset()  # our money fields given in minor units (cents)
-    minor_units_as_numbers: frozenset[str] = frozenset()  # ...and given as JSON numbers, never text
+    # Read and ignored: minor units are read as JSON numbers and as strings of digits alike (the
+    # same AliExpress API gives both); kept so that older profile files still load.
+    minor_units_as_numbers: frozenset[str] = frozenset()
     document_currency: str | None = None  # dotted path of a currency for the whole document
     fixed_currency: str | None = None  # the currency of every record, when the export names none
     dayfirst: bool | None = None  # how slashed dates are written

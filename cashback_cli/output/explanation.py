@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ..core.money import format_money, format_percent
 from ..core.records import Dispute, DisputePolicy, Order, OrderResult, Policy, Status
+from ..core.rules import CANCELLED_BY_NETWORK
 from ..i18n import _
 from . import formats
 
@@ -43,6 +44,9 @@ def status_word(status: Status, tr: Translate = _) -> str:
 def human_reason(result: OrderResult, tr: Translate = _) -> str:
     """The JSON reason in the user's language (the JSON itself keeps the English one)."""
     if result.status is Status.CANCELLED:
+        if result.reason.startswith(CANCELLED_BY_NETWORK + ": "):  # the network's own word, as it wrote it
+            word = result.reason.removeprefix(CANCELLED_BY_NETWORK + ": ")
+            return tr("cancelled by the network: {word}").format(word=word)
         return tr("dispute opened") if result.reason == "dispute opened" else tr("refunded in full")
     if result.confirm_on is None:
         return tr("dispute open")
@@ -60,7 +64,7 @@ def explain(
     result: OrderResult,
     tr: Translate = english,
 ) -> list[str]:
-    from ..core.rules import applied_terms, expected_cashback, kept_cashback
+    from ..core.rules import applied_terms, expected_cashback, kept_by_lines, kept_cashback, network_word
 
     terms = applied_terms(order, policy)
     cur = result.currency
@@ -108,10 +112,26 @@ def explain(
             steps.append(
                 tr("This store cancels the whole cashback once a dispute is opened, whatever its outcome.")
             )
+        elif result.reason.startswith(CANCELLED_BY_NETWORK):
+            steps.append(tr("Cancelled by the network: no cashback."))
         else:
             steps.append(
                 tr("Refunded in full ({refund}): no cashback.").format(refund=money(result.refunded))
             )
+    elif result.refunded and (network := network_word(disputes, as_of)) is not None and network.lines:
+        kept = kept_by_lines(result.amount, result.refunded, network, uncapped, policy)
+        steps.append(
+            tr(
+                "Refunded {refund} of {amount}, lines taking back their own commission of {taken}: "
+                "cashback is {cashback}, {lost} cancelled."
+            ).format(
+                refund=money(result.refunded),
+                amount=money(result.amount),
+                taken=money(network.taken),
+                cashback=capped(result.cashback, kept),
+                lost=money(result.cancelled_cashback),
+            )
+        )
     elif result.refunded:
         kept = kept_cashback(result.amount, result.refunded, result.expected_cashback, uncapped)
         steps.append(
@@ -158,6 +178,8 @@ def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translat
                     opened=opened, date=_day(as_of, tr)
                 )
             )
+        elif d.network_word or d.commission is not None:
+            steps.append(_network_step(d, money, tr))
         elif d.refund_amount:
             steps.append(
                 tr("Dispute opened on {opened}, resolved on {resolved} with a refund of {refund}.").format(
@@ -171,6 +193,22 @@ def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translat
                 ).format(opened=opened, resolved=_day(d.resolved_at, tr))
             )
     return steps
+
+
+def _network_step(d: Dispute, money, tr: Translate) -> str:
+    """A network's own correction: its cancellation of the order or of a line, or a line's return."""
+    day = _day(d.resolved_at, tr)
+    if d.outcome is None:  # the whole order
+        return tr("Cancelled by the network on {date}: {word}.").format(date=day, word=d.network_word)
+    refund = money(d.refund_amount or Decimal(0))
+    if d.network_word:
+        step = tr("Line {line} cancelled by the network on {date}: {word}; it leaves with its {refund}")
+        step = step.format(line=d.outcome, date=day, word=d.network_word, refund=refund)
+    else:
+        step = tr("Line {line} refunded on {date}: {refund}").format(line=d.outcome, date=day, refund=refund)
+    if d.commission is None:
+        return step + "."
+    return step + tr(", taking back its own commission of {commission}.").format(commission=money(d.commission))
 
 
 def _confirmation_step(

@@ -63,7 +63,7 @@ class DisputeIndex:
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute(
             "CREATE TABLE disputes (order_id TEXT, opened INTEGER, resolved INTEGER, refund TEXT, "
-            "outcome TEXT, file TEXT, line INTEGER, refund_currency TEXT)"
+            "outcome TEXT, file TEXT, line INTEGER, refund_currency TEXT, commission TEXT, network_word TEXT)"
         )
         self._db.execute("CREATE TABLE matched (order_id TEXT PRIMARY KEY)")
         self._bloom = bytearray(_BLOOM_BITS // 8)
@@ -78,7 +78,7 @@ class DisputeIndex:
 
     def _insert(self, rows: list[tuple]) -> None:
         assert self._db is not None
-        self._db.executemany("INSERT INTO disputes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._db.executemany("INSERT INTO disputes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         rows.clear()
 
     def _remember(self, order_id: str) -> None:
@@ -173,11 +173,13 @@ def _row(dispute: Dispute) -> tuple:
         source.file if source else None,
         source.line if source else None,
         dispute.refund_currency,
+        None if dispute.commission is None else f"{dispute.commission:f}",
+        dispute.network_word,
     )
 
 
 def _dispute(row: tuple) -> Dispute:
-    order_id, opened, resolved, refund, outcome, file, line, refund_currency = row
+    order_id, opened, resolved, refund, outcome, file, line, refund_currency, commission, word = row
     return Dispute(
         order_id,
         date.fromordinal(opened),
@@ -186,4 +188,6 @@ def _dispute(row: tuple) -> Dispute:
         outcome,
         Source(file, line) if file is not None else None,
         refund_currency,
+        None if commission is None else Decimal(commission),
+        word,
     )
