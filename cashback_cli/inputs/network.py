@@ -269,8 +269,7 @@ def _line(
     status = None if network_status is None else profile.status_of(network_status)
     if cells.text("cancelled").casefold() in ("true", "1", "yes"):  # a flag: the network cancelled it
         status = Status.CANCELLED
-    elif status is None and cells.text("cancelled"):
-        status = Status.PENDING
+        network_status = network_status or "cancelled"
     status_reason = cells.get("status_reason", parse_text)
     status_date = cells.date("status_date")
     line_id = cells.get("line_id", parse_text)

@@ -89,7 +89,7 @@ class Profile:
     def reported_keys(self) -> tuple[str, ...]:
         """The keys of what the network reports that this profile's records carry."""
         keys = []
-        if "network_status" in self.fields:
+        if "network_status" in self.fields or "cancelled" in self.fields:
             keys += ["reported_status", "network_status"]
         if "commission" in self.fields:
             keys.append("reported_cashback")

@@ -208,7 +208,9 @@ def _network_step(d: Dispute, money, tr: Translate) -> str:
         step = tr("Line {line} refunded on {date}: {refund}").format(line=d.outcome, date=day, refund=refund)
     if d.commission is None:
         return step + "."
-    return step + tr(", taking back its own commission of {commission}.").format(commission=money(d.commission))
+    return step + tr(", taking back its own commission of {commission}.").format(
+        commission=money(d.commission)
+    )
 
 
 def _confirmation_step(
