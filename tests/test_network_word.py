@@ -415,3 +415,60 @@ def test_reconcile_of_a_network_file_that_agrees_with_the_rules_finds_nothing(tm
     result = invoke("reconcile", path, "--profile", "awin", "--as-of", as_of.isoformat(), "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["differences"] == []
+
+
+# --- minor units are never guessed, but a file that looks like cents is named ----------------------
+
+WHOLE = "order_id,ordered_at,amount,currency,cashback_rate\nW1,2026-10-01,1113,USD,10\nW2,2026-10-02,2500,USD,10\n"
+HINT = "every amount in {file} is a whole number, in USD, which has cents"
+
+
+def _engine_run(monkeypatch, path: Path, engine: str, *options) -> tuple[int, str, str]:
+    """status --summary through one engine: the careful Python one, the lean one, or DuckDB."""
+    import cashback_cli.run.lean as lean
+
+    args = ["status", str(path), "--as-of", AS_OF, "--summary", "-f", "json", *options]
+    with monkeypatch.context() as patch:
+        if engine == "careful":
+            for name in ("lean_summary", "lean_report", "lean_upcoming", "lean_table"):
+                patch.setattr(lean, name, lambda *a, **k: None)
+        if engine == "duckdb":
+            args += ["--engine", "duckdb"]
+        result = runner.invoke(app, args, env={"NO_COLOR": "1"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("engine", ["careful", "lean", "duckdb"])
+def test_a_file_whose_every_amount_is_whole_is_warned_about_cents_in_every_engine(
+    tmp_path, monkeypatch, engine
+):
+    path = write(tmp_path, "orders.csv", WHOLE)
+    code, out, err = _engine_run(monkeypatch, path, engine)
+    # read as written: 1113.00 and 2500.00 USD at 10 %, 111.30 + 250.00 = 361.30 confirmed
+    assert code == 0
+    assert json.loads(out)["totals"]["USD"]["confirmed"] == "361.30"
+    assert HINT.format(file=path) in err and "--minor-units amount" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        (WHOLE.replace("2500,", "2500.50,"), ()),  # one amount written with cents
+        (WHOLE.replace("USD", "JPY"), ()),  # a currency without cents
+        (WHOLE, ("--minor-units", "amount")),  # said to be cents
+    ],
+    ids=["one-with-cents", "yen", "minor-units-given"],
+)
+@pytest.mark.parametrize("engine", ["careful", "lean", "duckdb"])
+def test_no_cents_warning_where_the_amounts_cannot_be_cents(tmp_path, monkeypatch, engine, text, options):
+    code, _out, err = _engine_run(monkeypatch, write(tmp_path, "orders.csv", text), engine, *options)
+    assert code == 0
+    assert "whole number" not in err
+
+
+def test_validate_names_the_whole_amounts_too(tmp_path):
+    path = write(tmp_path, "orders.csv", WHOLE)
+    result = invoke("validate", path)
+    assert result.exit_code == 0
+    assert result.stdout == "ok, 2 orders, 0 disputes\n"
+    assert HINT.format(file=path) in result.stderr

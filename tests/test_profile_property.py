@@ -411,7 +411,15 @@ def own_commission_returns(orders: list[Sale], dated: dict[str, tuple]) -> dict[
         if s.refund and s.refund[1] <= AS_OF:  # a return after the as-of date is not counted yet
             amount, refunded, expected, _cashback, _lost, status, confirm_on = dated[s.order_id]
             kept = s.commission - s.commission_split
-            found[s.order_id] = (amount, refunded, expected, text(kept), text(s.commission_split), status, confirm_on)
+            found[s.order_id] = (
+                amount,
+                refunded,
+                expected,
+                text(kept),
+                text(s.commission_split),
+                status,
+                confirm_on,
+            )
     return found
 
 

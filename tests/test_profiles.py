@@ -672,7 +672,9 @@ def test_csv_report_with_a_profile_carries_the_reported_columns(tmp_path):
     assert lines[0].split(",") == [*ORDER_KEYS, *REPORTED_KEYS]
     # AD-1003: declined by the network, so cancelled with its word (see the JSON test above)
     row = next(line for line in lines if line.startswith("AD-1003,"))
-    assert row.endswith(",cancelled,2026-11-19,cancelled by the network: declined,cancelled,declined,0.00,2026-11-19")
+    assert row.endswith(
+        ",cancelled,2026-11-19,cancelled by the network: declined,cancelled,declined,0.00,2026-11-19"
+    )
 
 
 def test_plain_file_output_has_no_reported_keys(tmp_path):
@@ -770,7 +772,10 @@ def test_aliexpress_refuses_amounts_not_in_cents(tmp_path, paid):
     result = invoke("status", path, "--profile", "aliexpress", "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert f"{path}:2: paid_amount: got '199.90', expected a whole number of minor units (cents)" in result.stderr
+    assert (
+        f"{path}:2: paid_amount: got '199.90', expected a whole number of minor units (cents)"
+        in result.stderr
+    )
     assert "leaves amount out of minor_units" in result.stderr
 
 

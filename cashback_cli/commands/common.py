@@ -466,6 +466,25 @@ def future_warning(evaluation: Evaluation) -> None:
         warn(text.format(count=count, date=formats.day(evaluation.as_of)))
 
 
+def whole_amounts_warning(evaluation: Evaluation, options: LoadOptions, file: str) -> None:
+    """Every amount written whole in a currency that has cents may be cents read as units (an
+    API response read without its profile): say so, never guess (a shop may sell whole units)."""
+    if options.profile is not None or "amount" in options.minor_units or evaluation.amounts_with_cents:
+        return
+    from ..core.money import minor_digits
+
+    codes = sorted(
+        code for code, sums in evaluation.totals.by_currency.items() if sums.orders and minor_digits(code)
+    )
+    if codes:
+        warn(
+            _(
+                "every amount in {file} is a whole number, in {currencies}, which has cents: if the "
+                "amounts are in cents, add --minor-units amount"
+            ).format(file=file, currencies=", ".join(codes))
+        )
+
+
 # --- where reports go ------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ from .common import (
     policy_book,
     report_sink,
     warn,
+    whole_amounts_warning,
     workers_for,
 )
 
@@ -208,12 +209,14 @@ def status(
                         mark_partial_csv(out)
     except InputError as error:
         raise fail(str(error), EXIT_USAGE) from None
-    _warn_after(evaluation, book, orders)
+    _warn_after(evaluation, book, orders, options)
 
 
-def _warn_after(evaluation, book, orders: str) -> None:
-    """What the report leaves to stderr: orders after the date, a currency taken for granted."""
+def _warn_after(evaluation, book, orders: str, options) -> None:
+    """What the report leaves to stderr: orders after the date, a currency taken for granted,
+    amounts that may be cents."""
     future_warning(evaluation)
+    whole_amounts_warning(evaluation, options, orders)
     assumed = _assumed(evaluation, book)
     if assumed:
         warn(

@@ -31,6 +31,7 @@ from .common import (
     load_options,
     policy_book,
     report_problems,
+    whole_amounts_warning,
     workers_for,
 )
 
@@ -80,6 +81,7 @@ def validate(
             orders=counted[0], disputes=evaluation.dispute_count
         )
     )
+    whole_amounts_warning(evaluation, options, orders)
 
 
 def _plain(orders: str, disputes, options, book) -> bool:
@@ -93,4 +95,5 @@ def _plain(orders: str, disputes, options, book) -> bool:
         return False
     count = sum(sums.orders for sums in run.totals.by_currency.values()) + run.left_out_future
     typer.echo(_("ok, {orders} orders, {disputes} disputes").format(orders=count, disputes=run.dispute_count))
+    whole_amounts_warning(run, options, orders)
     return True

@@ -91,6 +91,7 @@ class DuckRun:
         self.left_out: list = []
         self.left_out_future = 0
         self.assumed_currency = 0
+        self.amounts_with_cents = 0  # 0 or 1 here: whether any amount is written with decimals
         self.repeated_ids: set[int] = set()
         self.dispute_count = 0
         # Batches of each order's JSON fields as text (None for null), in the file's order: what
@@ -352,6 +353,7 @@ class _Prepared:
         self.con, self.workdir, self.as_of, self.book = con, workdir, as_of, book
         self.totals = Totals()
         self.assumed = 0
+        self.cents = 0
         self.query = ""
         self.order_count = 0
         self.finest_refund = 0  # the most decimals (not counting trailing zeros) of any refund
@@ -375,6 +377,7 @@ class _Prepared:
             sums.orders for sums in self.totals.by_currency.values()
         )
         found.assumed_currency = self.assumed
+        found.amounts_with_cents = self.cents
         found.totals = self.totals  # the rules' query summed them, as Totals.add would
         if consume is not None:
             found.order_rows = self._order_rows
@@ -656,6 +659,10 @@ def _check_cells(run: _Prepared, order_fields: list[str], dispute_fields: list[s
             if (digits or 0) > 10:
                 wide.add(field)
     run.order_count = run.scalar("SELECT count(*) FROM raw_orders")
+    # whether any amount is written with decimals: the first such row ends the look
+    run.cents = run.scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM raw_orders WHERE contains(amount, '.') LIMIT 1)"
+    )
     if found["orders", "order_id"] != run.order_count:
         raise NotPlain("repeated order ids")
     run.currencies = found.get(("orders", "currency")) or []

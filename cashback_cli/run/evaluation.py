@@ -74,6 +74,7 @@ class Evaluation:
         self.unreadable_disputes = unreadable_disputes or {}
         self.left_out_future = 0
         self.assumed_currency = 0  # orders that named no currency: the policy's was taken
+        self.amounts_with_cents = 0  # orders whose amount is written with decimals (10.00, not 10)
         self.totals = Totals()
         self.repeated_ids: set[int] = set()
         self._index = disputes if isinstance(disputes, DisputeIndex) else DisputeIndex(disputes)
@@ -120,6 +121,8 @@ class Evaluation:
             if at_fault is not None:
                 self._leave_out(order, at_fault)
                 return None
+        if order.amount is not None and order.amount.as_tuple().exponent < 0:
+            self.amounts_with_cents += 1
         if order.ordered_at > self.as_of:
             self.left_out_future += 1
             return None

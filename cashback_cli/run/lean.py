@@ -54,6 +54,7 @@ class _Share(NamedTuple):
     sums: dict[str, list[int]]  # currency -> [orders, pending, confirmed, cancelled] in minor units
     future: int  # orders after the as-of date
     assumed: int  # orders in the policy's currency, having none
+    cents: int  # orders whose amount is written with decimals
     matched: int  # orders found among the disputed ones
     hashes: array  # order ids' hashes not spilled yet
     due: dict | None  # (currency, day ordinal; 0 waiting) -> [orders, cashback units], when asked
@@ -506,7 +507,7 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
     round_down, half_up, capped = job.rounding == "down", job.rounding == "half-up", job.cap is not None
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
     hashes = array("q")
-    future = assumed = matched = 0
+    future = assumed = matched = cents = 0
     due: dict[tuple[str, int], list[int]] | None = {} if job.by_day else None  # (currency, day): [n, units]
     first = job.table
     results: list | None = [] if first >= 0 else None
@@ -539,6 +540,8 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 and (not point or fraction.isdecimal() and len(fraction) <= 8)
             ):
                 raise GiveUp
+            if point:
+                cents += 1
             currency = cells[i_currency] if i_currency >= 0 else ""
             digits = currencies.get(currency)
             if digits is None:
@@ -642,7 +645,7 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                         reason,
                     )
                 )
-    return _Share(sums, future, assumed, matched, hashes, due, results, waiting)
+    return _Share(sums, future, assumed, cents, matched, hashes, due, results, waiting)
 
 
 def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashback: int) -> None:
@@ -686,7 +689,7 @@ def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun 
     matched = 0
     totals: dict[str, list[int]] = {}
     due: dict[tuple[str, int], list[int]] = {}
-    for sums, future, assumed, found, _hashes, days, results, waiting in shares:
+    for sums, future, assumed, cents, found, _hashes, days, results, waiting in shares:
         merged.first_results += results or ()
         merged.waiting += ((cur, order_id, _units(units, cur)) for cur, order_id, units in waiting or ())
         for key, (count, units) in (days or {}).items():
@@ -695,6 +698,7 @@ def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun 
             slot[1] += units
         merged.left_out_future += future
         merged.assumed_currency += assumed
+        merged.amounts_with_cents += cents
         matched += found
         for currency, row in sums.items():
             into = totals.setdefault(currency, [0, 0, 0, 0])

@@ -32,6 +32,7 @@ class MergedRun:
     left_out: list[Problem] = field(default_factory=list)
     left_out_future: int = 0
     assumed_currency: int = 0
+    amounts_with_cents: int = 0  # orders whose amount is written with decimals
     repeated_ids: set[int] = field(default_factory=set)
     dispute_count: int = 0
     # pending cashback per (currency, confirmation day; None: waiting on a dispute), as
@@ -84,6 +85,7 @@ def _work(index: int) -> tuple:
         evaluation.left_out,
         evaluation.left_out_future,
         evaluation.assumed_currency,
+        evaluation.amounts_with_cents,
         evaluation.repeated_ids,
         evaluation.dispute_count,
     )
@@ -117,12 +119,13 @@ def summarize(
     finally:
         _job = _progress = None
     merged = MergedRun(as_of)
-    for totals, problems, left_out, left_out_future, assumed, repeated, dispute_count in shares:
+    for totals, problems, left_out, left_out_future, assumed, cents, repeated, dispute_count in shares:
         merged.totals.merge(totals)
         merged.problems.extend(problems)
         merged.left_out.extend(left_out)
         merged.left_out_future += left_out_future
         merged.assumed_currency += assumed
+        merged.amounts_with_cents += cents
         merged.repeated_ids |= repeated
         merged.dispute_count += dispute_count
     merged.problems = list(dict.fromkeys(merged.problems))  # file-level problems come from each worker
