@@ -323,6 +323,87 @@ def test_a_csv_in_none_of_a_profiles_shapes_names_them(tmp_path):
     assert "partnerize" in message and "conversion items export" in message
 
 
+# --- networks added --------------------------------------------------------------------------------
+
+
+def test_adtraction_transactions():
+    orders = status(NETWORKS / "adtraction.json", "--profile", "adtraction")
+    assert {order["currency"] for order in orders.values()} == {"SEK"}
+    # 1500.0 / 75.0 on 10-04: + 15 = 10-19; no status word, so only the reported cashback
+    assert figures(orders["AT-1001"]) == ("1500.00", "0.00", "75.00", "75.00", "0.00", "confirmed", "2026-10-19")
+    assert reported(orders["AT-1001"]) == {"reported_cashback": "75.00"}
+    # 640.0 / 32.0 on 11-15: + 15 = 11-30
+    assert figures(orders["AT-1002"]) == ("640.00", "0.00", "32.00", "32.00", "0.00", "pending", "2026-11-30")
+    # cancelled: true (the network's flag; what it does is the rules'): the figures read
+    assert (orders["AT-1003"]["amount"], orders["AT-1003"]["reported_cashback"]) == ("900.00", "45.00")
+    # changed from 500.0 / 25.0 to 300.0 / 15.0: 200.00 refunded, dated by the sale (10-12);
+    # E = 25.00, C = 25.00 × 300 / 500 = 15.00, 10.00 lost; later of 10-12 + 15 = 10-27 and 10-12
+    assert figures(orders["AT-1004"]) == ("500.00", "200.00", "25.00", "15.00", "10.00", "confirmed", "2026-10-27")
+
+
+def test_adtraction_cancelled_flag_is_read_as_a_field():
+    from cashback_cli.inputs.profiles import built_in
+
+    assert built_in("adtraction").fields["cancelled"] == ("cancelled",)
+
+
+def test_adrecord_reads_ore_as_sek():
+    orders = status(NETWORKS / "adrecord.json", "--profile", "adrecord")
+    # 19870 öre = 198.70 SEK, commission 1987 = 19.87; click 10-07 + 15 = 10-22
+    assert orders["AR-100201"]["currency"] == "SEK"
+    assert figures(orders["AR-100201"]) == ("198.70", "0.00", "19.87", "19.87", "0.00", "confirmed", "2026-10-22")
+    # 4500 = 45.00, 450 = 4.50; 11-19 + 15 = 12-04. The numeric status code is not published: pending
+    assert figures(orders["AR-100377"]) == ("45.00", "0.00", "4.50", "4.50", "0.00", "pending", "2026-12-04")
+    assert (orders["AR-100377"]["network_status"], orders["AR-100377"]["reported_status"]) == ("1", "pending")
+
+
+def test_adrecord_ore_never_pass_as_kronor_nor_as_another_currency(tmp_path):
+    # --currency does not make öre into euro cents: the record's currency is SEK
+    orders = status(NETWORKS / "adrecord.json", "--profile", "adrecord", "--currency", "JPY")
+    assert (orders["AR-100201"]["currency"], orders["AR-100201"]["amount"]) == ("SEK", "198.70")
+    # a figure in kronor (a decimal) where öre are read is refused, never read 100 times too large
+    text = (NETWORKS / "adrecord.json").read_text(encoding="utf-8").replace('"orderValue": 19870', '"orderValue": 198.70')
+    path = write(tmp_path, "adrecord.json", text)
+    result = invoke("status", path, "--profile", "adrecord", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert f"{path}:4: orderValue" in plain(result.stderr)  # the record begins on line 4
+
+
+def test_adservice_lead_has_a_fixed_commission_and_no_amount():
+    orders = status(NETWORKS / "adservice.json", "--profile", "adservice")
+    assert {order["currency"] for order in orders.values()} == {"DKK"}
+    # a lead: order_id "" so the row's record_id; amount "0": no amount; E = totalPay 75;
+    # 10-08 + 15 = 10-23
+    assert figures(orders["5550101"]) == (None, "0.00", "75.00", "75.00", "0.00", "confirmed", "2026-10-23")
+    assert orders["5550101"]["rate"] is None
+    # a sale: 1200.00, E = 96; 11-12 + 15 = 11-27; "approve" is the network's confirmed
+    assert figures(orders["AS-88120"]) == ("1200.00", "0.00", "96.00", "96.00", "0.00", "pending", "2026-11-27")
+    assert orders["AS-88120"]["reported_status"] == "confirmed"
+
+
+def test_daisycon_parts_are_lines_and_the_currency_is_asked_for():
+    result = invoke("status", NETWORKS / "daisycon.json", "--profile", "daisycon", "--as-of", AS_OF)
+    assert result.exit_code == 1 and "--currency" in plain(result.stderr)
+    orders = status(NETWORKS / "daisycon.json", "--profile", "daisycon", "--currency", "EUR")
+    # parts 89.95 / 7.20 and 35.00 / 2.80: 124.95, E = 10.00; 10-09 + 15 = 10-24
+    assert figures(orders["DC-4410021"]) == ("124.95", "0.00", "10.00", "10.00", "0.00", "confirmed", "2026-10-24")
+    # open is pending: 250.00 / 20.00, 11-14 + 15 = 11-29
+    assert figures(orders["DC-4410388"]) == ("250.00", "0.00", "20.00", "20.00", "0.00", "pending", "2026-11-29")
+    assert orders["DC-4410388"]["reported_status"] == "pending"
+
+
+def test_pepperjam_transaction_details():
+    orders = status(NETWORKS / "pepperjam.json", "--profile", "pepperjam")
+    assert {order["currency"] for order in orders.values()} == {"USD"}  # --currency's default
+    # locked: 90.00 / 6.30, 10-11 + 15 = 10-26
+    assert figures(orders["PJ-77120"]) == ("90.00", "0.00", "6.30", "6.30", "0.00", "confirmed", "2026-10-26")
+    assert orders["PJ-77120"]["reported_status"] == "confirmed"
+    # pending: 45.00 / 3.15, 11-17 + 15 = 12-02
+    assert figures(orders["PJ-77305"]) == ("45.00", "0.00", "3.15", "3.15", "0.00", "pending", "2026-12-02")
+    # unconfirmed is the network's cancellation: what is read
+    assert (orders["PJ-77410"]["network_status"], orders["PJ-77410"]["reported_status"]) == ("unconfirmed", "cancelled")
+
+
 # --- the profile language: shapes ------------------------------------------------------------------
 
 
