@@ -448,3 +448,42 @@ def test_a_bad_shape_is_a_usage_error_naming_it(tmp_path, text, key):
     result = invoke("status", write(tmp_path, "x.json", "[]"), "--profile", profile, "--as-of", AS_OF)
     assert result.exit_code == 2
     assert f"{key}:" in plain(result.stderr)
+
+
+# --- profiles --show -------------------------------------------------------------------------------
+
+SAMPLES = {
+    "cj": ["cj.json", "cj-rest.xml"],
+    "impact": ["impact.json", "impact-updates.json"],
+    "partnerize": ["partnerize.json", "partnerize-items.csv", "partnerize-conversions.csv"],
+    "adrecord": ["adrecord.json"],
+    "tradedoubler": ["tradedoubler.json", "tradedoubler-report.xml"],
+    "admitad": ["admitad.json"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_profiles_show_prints_a_toml_that_reads_the_samples_identically(tmp_path, name):
+    shown = invoke("profiles", "--show", name)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith("#") and "[fields]" in shown.stdout
+    own = write(tmp_path, f"my-{name}.toml", shown.stdout)
+    for sample in SAMPLES[name]:
+        args = ("status", NETWORKS / sample, "--as-of", AS_OF, "-f", "json", "--currency", "SEK")
+        built_in, copied = invoke(*args, "--profile", name), invoke(*args, "--profile", own)
+        assert built_in.exit_code == 0, built_in.output
+        assert copied.stdout == built_in.stdout, sample
+
+
+def test_profiles_show_an_unknown_name_lists_the_built_in_ones():
+    result = invoke("profiles", "--show", "nosuch")
+    assert result.exit_code == 2
+    message = plain(result.stderr)
+    assert "nosuch" in message and "partnerize" in message and "admitad" in message
+
+
+def test_profiles_json_lists_the_shapes_of_a_network_with_several():
+    document = json.loads(invoke("profiles", "-f", "json").stdout)
+    assert [shape["format"] for shape in document["partnerize"]["shapes"]] == ["json", "csv", "csv"]
+    assert document["cj"]["shapes"][1]["records"] == ["cj-api/commissions/commission"]
+    assert "shapes" not in document["admitad"]  # one shape: listed as before

@@ -133,6 +133,11 @@ def built_in_names() -> list[str]:
     return sorted(path.stem for path in BUILT_IN.glob("*.toml"))
 
 
+def built_in_text(name: str) -> str:
+    """A built-in profile's TOML file as shipped: a start for one's own."""
+    return (BUILT_IN / f"{name}.toml").read_text(encoding="utf-8")
+
+
 @cache
 def built_in(name: str) -> Profile:
     profile, problems = parse_profile(name, (BUILT_IN / f"{name}.toml").read_text(encoding="utf-8"))
