@@ -487,3 +487,64 @@ def test_profiles_json_lists_the_shapes_of_a_network_with_several():
     assert [shape["format"] for shape in document["partnerize"]["shapes"]] == ["json", "csv", "csv"]
     assert document["cj"]["shapes"][1]["records"] == ["cj-api/commissions/commission"]
     assert "shapes" not in document["admitad"]  # one shape: listed as before
+
+
+# --- messages: the column that looks like the field, and the smallest profile --------------------
+
+
+def test_map_suggestion_names_the_column_that_looks_like_the_field(tmp_path):
+    # the first unused column is not the one: by name (When, Total) and by values (Dt: dates;
+    # Sum2: money with cents, where Client holds names and Commission is another figure)
+    path = write(tmp_path, "o.csv", "Ref,Client,Dt,Commission,Sum2\nA1,Bob,2026-10-01,5.00,100.00\n")
+    message = plain(invoke("status", path, "--as-of", AS_OF, "--rate", "5").stderr)
+    assert "--map order_id=Ref" in message
+    assert "--map ordered_at=Dt" in message
+    assert "--map amount=Sum2" in message
+
+
+def test_map_suggestion_prefers_an_amount_with_cents_to_an_id(tmp_path):
+    path = write(tmp_path, "o.csv", "Order ID,Advertiser ID,When,Sales\nA1,5520,10/01/26,-45.00\n")
+    message = plain(invoke("status", path, "--as-of", AS_OF, "--rate", "5").stderr)
+    assert "--map amount=Sales" in message and "--map ordered_at=When" in message
+
+
+def test_csv_with_unknown_headers_shows_the_profile_file_that_reads_it(tmp_path):
+    path = write(tmp_path, "o.csv", "Ref,Client,When,Commission,Total\nA1,Bob,2026-10-01,5.00,100.00\n")
+    result = invoke("status", path, "--as-of", AS_OF, "--rate", "5")
+    assert result.exit_code == 1
+    sketch = result.stderr.split("--profile mine.toml:\n", 1)[1].split("\ncashback:", 1)[0]
+    assert sketch.splitlines() == [
+        '    format = "csv"',
+        "    [fields]",
+        '    order_id = "Ref"',
+        '    ordered_at = "When"',
+        '    amount = "Total"',
+    ]
+    # the sketch, saved, reads the file: 100.00 at --rate 5 = 5.00; 10-01 + 15 = 10-16
+    profile = write(tmp_path, "mine.toml", "\n".join(line.strip() for line in sketch.splitlines()) + "\n")
+    order = status(path, "--profile", profile, "--rate", "5")["A1"]
+    assert figures(order) == ("100.00", "0.00", "5.00", "5.00", "0.00", "confirmed", "2026-10-16")
+
+
+def test_wrapped_json_shows_the_profile_file_that_reads_it(tmp_path):
+    path = write(
+        tmp_path,
+        "w.json",
+        '{"page": {"n": 1}, "results": [{"ref": "A1", "created": "2026-10-01", "fee": 5, "total": "100.00"},'
+        ' {"ref": "A2", "created": "2026-10-02", "fee": 2, "total": "40.00"}]}',
+    )
+    result = invoke("status", path, "--as-of", AS_OF, "--rate", "5")
+    assert result.exit_code == 1
+    message = result.stderr
+    assert "results (2)" in message and "--records PATH" in message  # as before
+    sketch = message.split("--profile mine.toml:\n", 1)[1].split("\ncashback:", 1)[0]
+    lines = [line.strip() for line in sketch.splitlines()]
+    assert lines == ['records = "results"', "[fields]", 'order_id = "ref"', 'ordered_at = "created"', 'amount = "total"']
+    profile = write(tmp_path, "mine.toml", "\n".join(lines) + "\n")
+    orders = status(path, "--profile", profile, "--rate", "5")
+    assert (orders["A1"]["expected_cashback"], orders["A2"]["expected_cashback"]) == ("5.00", "2.00")
+
+
+def test_a_known_networks_csv_without_a_profile_names_it():
+    message = plain(invoke("status", NETWORKS / "partnerize-items.csv", "--as-of", AS_OF).stderr)
+    assert "add --profile partnerize" in message
