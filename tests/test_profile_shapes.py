@@ -64,7 +64,15 @@ def test_cj_reads_its_rest_v3_xml_by_the_same_profile_name():
     orders = status(NETWORKS / "cj-rest.xml", "--profile", "cj")
     assert {order["currency"] for order in orders.values()} == {"USD"}  # not in the record
     # closed 120.00 / 9.60; locking-date 11-10 replaces 10-05 + 15: confirmed on 11-10
-    assert figures(orders["KM-30117"]) == ("120.00", "0.00", "9.60", "9.60", "0.00", "confirmed", "2026-11-10")
+    assert figures(orders["KM-30117"]) == (
+        "120.00",
+        "0.00",
+        "9.60",
+        "9.60",
+        "0.00",
+        "confirmed",
+        "2026-11-10",
+    )
     assert reported(orders["KM-30117"]) == {
         "reported_status": "confirmed",
         "network_status": "closed",
@@ -113,14 +121,18 @@ def test_cj_xml_and_json_of_one_sale_give_the_same_figures(tmp_path):
     json_path = write(tmp_path, "cj.json", json.dumps(document))
     from_xml, from_json = status(xml, "--profile", "cj")["Q-1"], status(json_path, "--profile", "cj")["Q-1"]
     # 75.474 → 75.47 (the profile rounds network amounts half-up); E = 7.548 → 7.55
-    assert figures(from_xml) == figures(from_json) == (
-        "75.47",
-        "0.00",
-        "7.55",
-        "7.55",
-        "0.00",
-        "confirmed",
-        "2026-11-01",
+    assert (
+        figures(from_xml)
+        == figures(from_json)
+        == (
+            "75.47",
+            "0.00",
+            "7.55",
+            "7.55",
+            "0.00",
+            "confirmed",
+            "2026-11-01",
+        )
     )
     assert reported(from_xml) == reported(from_json)
 
@@ -138,7 +150,15 @@ def test_tradedoubler_xml_report_with_currency():
     orders = status(NETWORKS / "tradedoubler-report.xml", "--profile", "tradedoubler", "--currency", "SEK")
     assert {order["currency"] for order in orders.values()} == {"SEK"}
     # A: 1249.00 / 62.45, "2026-10-02 19:40:11 CEST" is 10-02; + 15 = 10-17, confirmed
-    assert figures(orders["TD-5101"]) == ("1249.00", "0.00", "62.45", "62.45", "0.00", "confirmed", "2026-10-17")
+    assert figures(orders["TD-5101"]) == (
+        "1249.00",
+        "0.00",
+        "62.45",
+        "62.45",
+        "0.00",
+        "confirmed",
+        "2026-10-17",
+    )
     assert reported(orders["TD-5101"]) == {
         "reported_status": "confirmed",
         "network_status": "A",
@@ -175,14 +195,26 @@ EXTERNAL_DTD = (
 
 @pytest.mark.parametrize(
     ("text", "line", "words"),
-    [(BILLION_LAUGHS, 3, "entity declarations"), (EXTERNAL_ENTITY, 2, "entity declarations"), (EXTERNAL_DTD, 2, "external DTD")],
+    [
+        (BILLION_LAUGHS, 3, "entity declarations"),
+        (EXTERNAL_ENTITY, 2, "entity declarations"),
+        (EXTERNAL_DTD, 2, "external DTD"),
+    ],
     ids=["billion-laughs", "external-entity", "external-dtd"],
 )
 def test_xml_entities_and_external_dtds_are_refused_before_anything_is_expanded(tmp_path, text, line, words):
     path = write(tmp_path, "evil.xml", text)
     # a real process with a time limit: a hang or a memory blow-up would fail here
     ran = subprocess.run(
-        [str(Path(sys.executable).parent / "cashback"), "status", str(path), "--profile", "cj", "--as-of", AS_OF],
+        [
+            str(Path(sys.executable).parent / "cashback"),
+            "status",
+            str(path),
+            "--profile",
+            "cj",
+            "--as-of",
+            AS_OF,
+        ],
         capture_output=True,
         text=True,
         timeout=20,
@@ -196,14 +228,20 @@ def test_xml_entities_and_external_dtds_are_refused_before_anything_is_expanded(
 
 
 def test_malformed_xml_names_the_line_and_column(tmp_path):
-    path = write(tmp_path, "bad.xml", '<?xml version="1.0"?>\n<cj-api><commissions>\n<commission></commissions>\n')
+    path = write(
+        tmp_path, "bad.xml", '<?xml version="1.0"?>\n<cj-api><commissions>\n<commission></commissions>\n'
+    )
     result = invoke("status", path, "--profile", "cj", "--as-of", AS_OF)
     assert result.exit_code == 1
     assert f"{path}:3:" in plain(result.stderr) and "well-formed XML" in plain(result.stderr)
 
 
 def test_a_bad_value_in_xml_names_the_elements_line_and_field(tmp_path):
-    text = (NETWORKS / "cj-rest.xml").read_text(encoding="utf-8").replace("<sale-amount>80.00<", "<sale-amount>80,00.1<")
+    text = (
+        (NETWORKS / "cj-rest.xml")
+        .read_text(encoding="utf-8")
+        .replace("<sale-amount>80.00<", "<sale-amount>80,00.1<")
+    )
     path = write(tmp_path, "cj.xml", text)
     result = invoke("status", path, "--profile", "cj", "--as-of", AS_OF)
     assert result.exit_code == 1
@@ -291,7 +329,15 @@ def test_partnerize_conversions_json_items_are_lines():
     orders = status(NETWORKS / "partnerize.json", "--profile", "partnerize")
     assert {order["currency"] for order in orders.values()} == {"GBP"}
     # two approved items 60 / 6 and 40 / 4: 100.00, E = 10.00; 10-06 + 15 = 10-21
-    assert figures(orders["PZ-9001"]) == ("100.00", "0.00", "10.00", "10.00", "0.00", "confirmed", "2026-10-21")
+    assert figures(orders["PZ-9001"]) == (
+        "100.00",
+        "0.00",
+        "10.00",
+        "10.00",
+        "0.00",
+        "confirmed",
+        "2026-10-21",
+    )
     assert reported(orders["PZ-9001"]) == {
         "reported_status": "confirmed",
         "network_status": "approved",
@@ -330,7 +376,15 @@ def test_adtraction_transactions():
     orders = status(NETWORKS / "adtraction.json", "--profile", "adtraction")
     assert {order["currency"] for order in orders.values()} == {"SEK"}
     # 1500.0 / 75.0 on 10-04: + 15 = 10-19; no status word, so only the reported cashback
-    assert figures(orders["AT-1001"]) == ("1500.00", "0.00", "75.00", "75.00", "0.00", "confirmed", "2026-10-19")
+    assert figures(orders["AT-1001"]) == (
+        "1500.00",
+        "0.00",
+        "75.00",
+        "75.00",
+        "0.00",
+        "confirmed",
+        "2026-10-19",
+    )
     assert reported(orders["AT-1001"]) == {"reported_cashback": "75.00"}
     # 640.0 / 32.0 on 11-15: + 15 = 11-30
     assert figures(orders["AT-1002"]) == ("640.00", "0.00", "32.00", "32.00", "0.00", "pending", "2026-11-30")
@@ -338,7 +392,15 @@ def test_adtraction_transactions():
     assert (orders["AT-1003"]["amount"], orders["AT-1003"]["reported_cashback"]) == ("900.00", "45.00")
     # changed from 500.0 / 25.0 to 300.0 / 15.0: 200.00 refunded, dated by the sale (10-12);
     # E = 25.00, C = 25.00 × 300 / 500 = 15.00, 10.00 lost; later of 10-12 + 15 = 10-27 and 10-12
-    assert figures(orders["AT-1004"]) == ("500.00", "200.00", "25.00", "15.00", "10.00", "confirmed", "2026-10-27")
+    assert figures(orders["AT-1004"]) == (
+        "500.00",
+        "200.00",
+        "25.00",
+        "15.00",
+        "10.00",
+        "confirmed",
+        "2026-10-27",
+    )
 
 
 def test_adtraction_cancelled_flag_is_read_as_a_field():
@@ -351,7 +413,15 @@ def test_adrecord_reads_ore_as_sek():
     orders = status(NETWORKS / "adrecord.json", "--profile", "adrecord")
     # 19870 öre = 198.70 SEK, commission 1987 = 19.87; click 10-07 + 15 = 10-22
     assert orders["AR-100201"]["currency"] == "SEK"
-    assert figures(orders["AR-100201"]) == ("198.70", "0.00", "19.87", "19.87", "0.00", "confirmed", "2026-10-22")
+    assert figures(orders["AR-100201"]) == (
+        "198.70",
+        "0.00",
+        "19.87",
+        "19.87",
+        "0.00",
+        "confirmed",
+        "2026-10-22",
+    )
     # 4500 = 45.00, 450 = 4.50; 11-19 + 15 = 12-04. The numeric status code is not published: pending
     assert figures(orders["AR-100377"]) == ("45.00", "0.00", "4.50", "4.50", "0.00", "pending", "2026-12-04")
     assert (orders["AR-100377"]["network_status"], orders["AR-100377"]["reported_status"]) == ("1", "pending")
@@ -362,7 +432,11 @@ def test_adrecord_ore_never_pass_as_kronor_nor_as_another_currency(tmp_path):
     orders = status(NETWORKS / "adrecord.json", "--profile", "adrecord", "--currency", "JPY")
     assert (orders["AR-100201"]["currency"], orders["AR-100201"]["amount"]) == ("SEK", "198.70")
     # a figure in kronor (a decimal) where öre are read is refused, never read 100 times too large
-    text = (NETWORKS / "adrecord.json").read_text(encoding="utf-8").replace('"orderValue": 19870', '"orderValue": 198.70')
+    text = (
+        (NETWORKS / "adrecord.json")
+        .read_text(encoding="utf-8")
+        .replace('"orderValue": 19870', '"orderValue": 198.70')
+    )
     path = write(tmp_path, "adrecord.json", text)
     result = invoke("status", path, "--profile", "adrecord", "--as-of", AS_OF)
     assert result.exit_code == 1
@@ -377,7 +451,15 @@ def test_adservice_lead_has_a_fixed_commission_and_no_amount():
     assert figures(orders["5550101"]) == (None, "0.00", "75.00", "75.00", "0.00", "confirmed", "2026-10-23")
     assert orders["5550101"]["rate"] is None
     # a sale: 1200.00, E = 96; 11-12 + 15 = 11-27; "approve" is the network's confirmed
-    assert figures(orders["AS-88120"]) == ("1200.00", "0.00", "96.00", "96.00", "0.00", "pending", "2026-11-27")
+    assert figures(orders["AS-88120"]) == (
+        "1200.00",
+        "0.00",
+        "96.00",
+        "96.00",
+        "0.00",
+        "pending",
+        "2026-11-27",
+    )
     assert orders["AS-88120"]["reported_status"] == "confirmed"
 
 
@@ -386,9 +468,25 @@ def test_daisycon_parts_are_lines_and_the_currency_is_asked_for():
     assert result.exit_code == 1 and "--currency" in plain(result.stderr)
     orders = status(NETWORKS / "daisycon.json", "--profile", "daisycon", "--currency", "EUR")
     # parts 89.95 / 7.20 and 35.00 / 2.80: 124.95, E = 10.00; 10-09 + 15 = 10-24
-    assert figures(orders["DC-4410021"]) == ("124.95", "0.00", "10.00", "10.00", "0.00", "confirmed", "2026-10-24")
+    assert figures(orders["DC-4410021"]) == (
+        "124.95",
+        "0.00",
+        "10.00",
+        "10.00",
+        "0.00",
+        "confirmed",
+        "2026-10-24",
+    )
     # open is pending: 250.00 / 20.00, 11-14 + 15 = 11-29
-    assert figures(orders["DC-4410388"]) == ("250.00", "0.00", "20.00", "20.00", "0.00", "pending", "2026-11-29")
+    assert figures(orders["DC-4410388"]) == (
+        "250.00",
+        "0.00",
+        "20.00",
+        "20.00",
+        "0.00",
+        "pending",
+        "2026-11-29",
+    )
     assert orders["DC-4410388"]["reported_status"] == "pending"
 
 
@@ -401,7 +499,10 @@ def test_pepperjam_transaction_details():
     # pending: 45.00 / 3.15, 11-17 + 15 = 12-02
     assert figures(orders["PJ-77305"]) == ("45.00", "0.00", "3.15", "3.15", "0.00", "pending", "2026-12-02")
     # unconfirmed is the network's cancellation: what is read
-    assert (orders["PJ-77410"]["network_status"], orders["PJ-77410"]["reported_status"]) == ("unconfirmed", "cancelled")
+    assert (orders["PJ-77410"]["network_status"], orders["PJ-77410"]["reported_status"]) == (
+        "unconfirmed",
+        "cancelled",
+    )
 
 
 # --- the profile language: shapes ------------------------------------------------------------------
@@ -418,16 +519,29 @@ def test_a_users_profile_with_two_shapes_tells_them_apart_by_content(tmp_path):
         '[shape.fields]\norder_id = "Ref"\nordered_at = "Day"\namount = "Total"\ncommission = "Fee"\ncurrency = "Cur"\n',
     )
     json_file = write(
-        tmp_path, "feed.json", '{"rows": [{"id": "A", "day": "2026-10-01", "total": 100, "fee": 5, "cur": "EUR", "state": "ok"}]}'
+        tmp_path,
+        "feed.json",
+        '{"rows": [{"id": "A", "day": "2026-10-01", "total": 100, "fee": 5, "cur": "EUR", "state": "ok"}]}',
     )
     csv_file = write(tmp_path, "feed.csv", "Ref,Day,Total,Fee,Cur\nA,2026-10-01,100,5,EUR\n")
-    from_json, from_csv = status(json_file, "--profile", profile)["A"], status(csv_file, "--profile", profile)["A"]
+    from_json, from_csv = (
+        status(json_file, "--profile", profile)["A"],
+        status(csv_file, "--profile", profile)["A"],
+    )
     # 100 EUR, E = 5.00; 10-01 + 15 = 10-16
-    assert figures(from_json) == figures(from_csv) == ("100.00", "0.00", "5.00", "5.00", "0.00", "confirmed", "2026-10-16")
+    assert (
+        figures(from_json)
+        == figures(from_csv)
+        == ("100.00", "0.00", "5.00", "5.00", "0.00", "confirmed", "2026-10-16")
+    )
 
 
 def test_map_applies_to_every_shape(tmp_path):
-    text = (NETWORKS / "partnerize-conversions.csv").read_text(encoding="utf-8").replace("campaign_title", "brand")
+    text = (
+        (NETWORKS / "partnerize-conversions.csv")
+        .read_text(encoding="utf-8")
+        .replace("campaign_title", "brand")
+    )
     path = write(tmp_path, "p.csv", text)
     orders = status(path, "--profile", "partnerize", "--map", "store=brand")
     assert orders["PZ-9101"]["amount"] == "90.00"
@@ -436,8 +550,14 @@ def test_map_applies_to_every_shape(tmp_path):
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ('[fields]\norder_id = "a"\nordered_at = "b"\namount = "c"\n[[shape]]\nformat = "yaml"\n', "shape[1].format"),
-        ('[fields]\norder_id = "a"\nordered_at = "b"\namount = "c"\n[[shape]]\n[shape.fields]\nordered_at = "b"\n', "shape[1].fields.order_id"),
+        (
+            '[fields]\norder_id = "a"\nordered_at = "b"\namount = "c"\n[[shape]]\nformat = "yaml"\n',
+            "shape[1].format",
+        ),
+        (
+            '[fields]\norder_id = "a"\nordered_at = "b"\namount = "c"\n[[shape]]\n[shape.fields]\nordered_at = "b"\n',
+            "shape[1].fields.order_id",
+        ),
         ('format = "xml"\n[fields]\norder_id = "a"\nordered_at = "b"\namount = "c"\n', "records"),
         ('shape = 3\n[fields]\norder_id = "a"\nordered_at = "b"\namount = "c"\n', "shape"),
     ],
@@ -539,7 +659,13 @@ def test_wrapped_json_shows_the_profile_file_that_reads_it(tmp_path):
     assert "results (2)" in message and "--records PATH" in message  # as before
     sketch = message.split("--profile mine.toml:\n", 1)[1].split("\ncashback:", 1)[0]
     lines = [line.strip() for line in sketch.splitlines()]
-    assert lines == ['records = "results"', "[fields]", 'order_id = "ref"', 'ordered_at = "created"', 'amount = "total"']
+    assert lines == [
+        'records = "results"',
+        "[fields]",
+        'order_id = "ref"',
+        'ordered_at = "created"',
+        'amount = "total"',
+    ]
     profile = write(tmp_path, "mine.toml", "\n".join(lines) + "\n")
     orders = status(path, "--profile", profile, "--rate", "5")
     assert (orders["A1"]["expected_cashback"], orders["A2"]["expected_cashback"]) == ("5.00", "2.00")
@@ -548,3 +674,126 @@ def test_wrapped_json_shows_the_profile_file_that_reads_it(tmp_path):
 def test_a_known_networks_csv_without_a_profile_names_it():
     message = plain(invoke("status", NETWORKS / "partnerize-items.csv", "--as-of", AS_OF).stderr)
     assert "add --profile partnerize" in message
+
+
+# --- the same sales in every new shape give the same figures (bounded property) -------------------
+
+from datetime import date, timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _sales(draw):
+    """(order id, day, [(line amount in cents, line commission in cents)]) — one to three lines."""
+    found = []
+    for index in range(draw(st.integers(1, 4))):
+        day = date(2026, 9, 1) + timedelta(days=draw(st.integers(0, 84)))
+        lines = draw(
+            st.lists(st.tuples(st.integers(1, 500_000), st.integers(0, 50_000)), min_size=1, max_size=3)
+        )
+        found.append((f"S-{index + 1}", day, lines))
+    return found
+
+
+def _money(cents: int) -> str:
+    return f"{Decimal(cents).scaleb(-2):.2f}"
+
+
+def _canonical(tmp: Path, sales) -> dict:
+    rows = ["order_id,ordered_at,amount,expected_cashback,currency"]
+    for order_id, day, lines in sales:
+        rows.append(
+            f"{order_id},{day},{_money(sum(a for a, _ in lines))},{_money(sum(c for _, c in lines))},EUR"
+        )
+    return {oid: figures(o) for oid, o in status(write(tmp, "canonical.csv", "\n".join(rows) + "\n")).items()}
+
+
+def _partnerize_json(sales) -> str:
+    conversions = []
+    for order_id, day, lines in sales:
+        items = [
+            {"item_value": _money(a), "item_publisher_commission": _money(c), "item_status": "pending"}
+            for a, c in lines
+        ]
+        data = {"conversion_reference": order_id, "conversion_time": f"{day} 10:00:00", "currency": "EUR"}
+        conversions.append({"conversion_data": {**data, "conversion_value": {}, "conversion_items": items}})
+    return json.dumps({"count": len(conversions), "conversions": conversions})
+
+
+def _partnerize_items_csv(sales) -> str:
+    rows = [
+        "conversion_id,conversion_date_time,currency,conversion_reference,conversion_item_id,item_value,item_publisher_commission,item_status"
+    ]
+    for n, (order_id, day, lines) in enumerate(sales):
+        for k, (a, c) in enumerate(lines):
+            rows.append(f'{n},"{day} 10:00:00",EUR,{order_id},{n}-{k},{_money(a)},{_money(c)}0,approved')
+    return "\n".join(rows) + "\n"
+
+
+def _partnerize_csv(sales) -> str:
+    rows = [
+        "conversion_id,conversion_date_time,currency,conversion_reference,conversion_status,value,publisher_commission"
+    ]
+    for n, (order_id, day, lines) in enumerate(sales):
+        amount, commission = sum(a for a, _ in lines), sum(c for _, c in lines)
+        rows.append(f'{n},"{day} 10:00:00",EUR,{order_id},pending,{_money(amount)},{_money(commission)}00')
+    return "\n".join(rows) + "\n"
+
+
+def _cj_xml(sales) -> str:
+    body = []
+    for order_id, day, lines in sales:
+        amount, commission = sum(a for a, _ in lines), sum(c for _, c in lines)
+        body.append(
+            f"<commission><action-status>new</action-status><event-date>{day}T10:00:00-0700</event-date>"
+            f"<order-id>{order_id}</order-id><original>true</original>"
+            f"<sale-amount>{_money(amount)}</sale-amount><commission-amount>{_money(commission)}</commission-amount>"
+            "</commission>"
+        )
+    return '<?xml version="1.0"?>\n<cj-api><commissions>\n' + "\n".join(body) + "\n</commissions></cj-api>\n"
+
+
+def _daisycon(sales) -> str:
+    return json.dumps(
+        [
+            {
+                "affiliatemarketing_id": order_id,
+                "program_name": "Shop",
+                "parts": [
+                    {
+                        "date": f"{day} 10:00:00",
+                        "status": "open",
+                        "revenue": _money(a),
+                        "commission": _money(c),
+                    }
+                    for a, c in lines
+                ],
+            }
+            for order_id, day, lines in sales
+        ]
+    )
+
+
+_WRITERS = [
+    ("partnerize", "p.json", _partnerize_json),
+    ("partnerize", "items.csv", _partnerize_items_csv),
+    ("partnerize", "conversions.csv", _partnerize_csv),
+    ("cj", "cj.xml", _cj_xml),
+    ("daisycon", "d.json", _daisycon),
+]
+
+
+@settings(max_examples=15, deadline=None)
+@given(_sales())
+def test_the_same_sales_in_each_new_shape_give_the_canonical_figures(sales):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        expected = _canonical(tmp, sales)
+        for profile, file_name, writer in _WRITERS:
+            found = status(write(tmp, file_name, writer(sales)), "--profile", profile, "--currency", "EUR")
+            assert {oid: figures(o) for oid, o in found.items()} == expected, (profile, file_name)

@@ -35,7 +35,13 @@ def csv_rows(file: str, lines: Iterator[str], kind: str, table: HeaderTable) -> 
             yield Problem(file, 1, None, None, _("a header row naming the {kind} columns").format(kind=kind))
             return
         columns, problems = resolve_columns(
-            file, reader.line_num, headers, kind, table, lambda: list(itertools.islice(reader, 5)), ("csv", None)
+            file,
+            reader.line_num,
+            headers,
+            kind,
+            table,
+            lambda: list(itertools.islice(reader, 5)),
+            ("csv", None),
         )
         if problems:
             yield from problems

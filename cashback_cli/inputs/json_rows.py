@@ -375,7 +375,12 @@ def _json_lines_rows(file: str, text: str, kind: str, table: HeaderTable) -> Ite
 
 
 def _object_row(
-    file: str, line: int, item: Any, kind: str, table: HeaderTable, shape: tuple[str, str | None] | None = None
+    file: str,
+    line: int,
+    item: Any,
+    kind: str,
+    table: HeaderTable,
+    shape: tuple[str, str | None] | None = None,
 ) -> Iterator[Row | Problem]:
     """One record's row; `shape` (format, records path) is how a profile file would find it,
     for the suggestion when a field is missing (None: no profile reads this shape)."""

@@ -177,7 +177,9 @@ def _records(file: str, text: str, profile: Profile) -> Iterator[tuple[int, dict
         yield from _csv_records(file, text)
         return
     if profile.format == "xml":
-        yield Problem(file, 1, None, None, _("an XML document, as the {name} profile reads").format(name=profile.name))
+        yield Problem(
+            file, 1, None, None, _("an XML document, as the {name} profile reads").format(name=profile.name)
+        )
         return
     document = decode_document(file, text)
     if isinstance(document, Problem):

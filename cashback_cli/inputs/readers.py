@@ -106,11 +106,13 @@ def _xml_without_profile(file: str, head: str) -> Problem:
     root = re.search(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", body)
     known = profile_for_xml_root(root.group(2)) if root else None
     if known is not None:
-        text = _("orders in CSV or JSON; this is an XML document that looks like {what}: add --profile {name}")
+        text = _(
+            "orders in CSV or JSON; this is an XML document that looks like {what}: add --profile {name}"
+        )
         return Problem(file, None, None, None, text.format(what=known.description, name=known.name))
     text = _(
         "orders in CSV or JSON; this is an XML document, which is read with --profile: one of the "
-        "profiles that read XML ({names}), or a profile file of your own with format = \"xml\""
+        'profiles that read XML ({names}), or a profile file of your own with format = "xml"'
     )
     return Problem(file, None, None, None, text.format(names=", ".join(xml_profiles())))
 
