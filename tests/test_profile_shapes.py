@@ -293,7 +293,8 @@ def test_xml_without_a_profile_is_refused_naming_the_profiles_that_read_xml(tmp_
 def test_xml_of_a_known_network_without_a_profile_names_it():
     result = invoke("status", NETWORKS / "cj-rest.xml", "--as-of", AS_OF)
     assert result.exit_code == 1
-    assert "add --profile cj" in plain(result.stderr)
+    message = plain(result.stderr)
+    assert "add --profile cj" in message and "tradedoubler" in message
 
 
 def test_an_xml_file_given_to_a_json_only_profile_says_so(tmp_path):
@@ -797,3 +798,28 @@ def test_the_same_sales_in_each_new_shape_give_the_canonical_figures(sales):
         for profile, file_name, writer in _WRITERS:
             found = status(write(tmp, file_name, writer(sales)), "--profile", profile, "--currency", "EUR")
             assert {oid: figures(o) for oid, o in found.items()} == expected, (profile, file_name)
+
+
+@pytest.mark.parametrize(
+    ("order_id", "sample", "profile", "day", "refund"),
+    [
+        ("IM-2001", "impact-updates.json", "impact", "2026-10-20", "30.00 USD"),
+        ("KM-30240", "cj-rest.xml", "cj", "2026-11-02", "50.00 USD"),
+    ],
+)
+def test_dispute_explains_a_correction_read_from_a_new_shape(order_id, sample, profile, day, refund):
+    result = invoke(
+        "dispute",
+        order_id,
+        "--orders",
+        NETWORKS / sample,
+        "--profile",
+        profile,
+        "--as-of",
+        AS_OF,
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    steps = " ".join(json.loads(result.stdout)["explanation"])
+    assert day in steps and refund in steps

@@ -107,9 +107,13 @@ def _xml_without_profile(file: str, head: str) -> Problem:
     known = profile_for_xml_root(root.group(2)) if root else None
     if known is not None:
         text = _(
-            "orders in CSV or JSON; this is an XML document that looks like {what}: add --profile {name}"
+            "orders in CSV or JSON; this is an XML document that looks like {what}: add --profile {name} "
+            "(the profiles that read XML: {names})"
         )
-        return Problem(file, None, None, None, text.format(what=known.description, name=known.name))
+        names = ", ".join(xml_profiles())
+        return Problem(
+            file, None, None, None, text.format(what=known.description, name=known.name, names=names)
+        )
     text = _(
         "orders in CSV or JSON; this is an XML document, which is read with --profile: one of the "
         'profiles that read XML ({names}), or a profile file of your own with format = "xml"'
