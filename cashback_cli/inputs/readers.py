@@ -212,7 +212,7 @@ def _binary_for_profile(path: str) -> Problem | None:
             None,
             None,
             _(
-                "a network's export as it is published (CSV or JSON); this is a Parquet file, which "
+                "a network's export as it is published (CSV, JSON or XML); this is a Parquet file, which "
                 "--profile does not read: save it as CSV, or leave out --profile"
             ),
         )
@@ -224,7 +224,7 @@ def _binary_for_profile(path: str) -> Problem | None:
         None,
         None,
         _(
-            "a network's export as it is published (CSV or JSON); this is a spreadsheet, which "
+            "a network's export as it is published (CSV, JSON or XML); this is a spreadsheet, which "
             "--profile does not read: save the sheet as CSV, or leave out --profile"
         ),
     )
