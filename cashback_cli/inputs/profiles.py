@@ -379,14 +379,17 @@ def profile_for_xml_root(tag: str) -> Profile | None:
 
 def choose_shape(profile: Profile, kind: str, fits) -> Profile | None:
     """The shape of a profile that reads this file: of its kind ("json", "csv" or "xml"), the
-    first that `fits` (its records path is there, its columns are). A profile of one shape is
-    that shape, whatever the file, so its own reader names what is wrong."""
+    first that `fits` (its records path is there, its columns are), else the only one of its
+    kind. A profile of one shape is that shape, whatever the file, so its own reader names
+    what is wrong."""
     if not profile.shapes:
         return profile
-    for shape in profile.all_shapes:
-        if shape.format == kind and fits(shape):
+    of_kind = [shape for shape in profile.all_shapes if shape.format == kind]
+    for shape in of_kind:
+        if fits(shape):
             return shape
-    return None
+    # the one shape of this kind: its reader names what is wrong (the lists the document has)
+    return of_kind[0] if len(of_kind) == 1 else None
 
 
 def header_fits(profile: Profile, header: list[str]) -> bool:
