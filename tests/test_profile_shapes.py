@@ -823,3 +823,21 @@ def test_dispute_explains_a_correction_read_from_a_new_shape(order_id, sample, p
     assert result.exit_code == 0, result.output
     steps = " ".join(json.loads(result.stdout)["explanation"])
     assert day in steps and refund in steps
+
+
+def test_xml_nested_without_end_is_refused_not_walked(tmp_path):
+    path = write(tmp_path, "deep.xml", "<cj-api>" + "<a>" * 100_000 + "</a>" * 100_000 + "</cj-api>")
+    result = invoke("status", path, "--profile", "cj", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert f"{path}:1:" in plain(result.stderr) and "nested at most" in plain(result.stderr)
+
+
+def test_xml_in_utf16_is_read_as_it_declares(tmp_path):
+    text = (
+        (NETWORKS / "cj-rest.xml")
+        .read_text(encoding="utf-8")
+        .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    )
+    path = tmp_path / "cj16.xml"
+    path.write_bytes(text.encode("utf-16"))
+    assert status(path, "--profile", "cj") == status(NETWORKS / "cj-rest.xml", "--profile", "cj")
