@@ -506,6 +506,22 @@ def test_pepperjam_transaction_details():
     )
 
 
+def test_webgains_soap_envelope_read_through_its_namespaces():
+    orders = status(NETWORKS / "webgains.xml", "--profile", "webgains")
+    assert {order["currency"] for order in orders.values()} == {"GBP"}
+    # cleared: 60 / 4.8 → 60.00 / 4.80; 10-06 + 15 = 10-21
+    assert figures(orders["71124508"]) == ("60.00", "0.00", "4.80", "4.80", "0.00", "confirmed", "2026-10-21")
+    assert reported(orders["71124508"]) == {
+        "reported_status": "confirmed",
+        "network_status": "cleared",
+        "reported_cashback": "4.80",
+    }
+    # notcleared: 30 / 2.25; 11-18 + 15 = 12-03
+    assert figures(orders["71130077"]) == ("30.00", "0.00", "2.25", "2.25", "0.00", "pending", "2026-12-03")
+    # cancelled by the network: what is read
+    assert (orders["71126913"]["amount"], orders["71126913"]["reported_status"]) == ("120.00", "cancelled")
+
+
 # --- the profile language: shapes ------------------------------------------------------------------
 
 
