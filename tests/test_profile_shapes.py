@@ -857,3 +857,12 @@ def test_xml_in_utf16_is_read_as_it_declares(tmp_path):
     path = tmp_path / "cj16.xml"
     path.write_bytes(text.encode("utf-16"))
     assert status(path, "--profile", "cj") == status(NETWORKS / "cj-rest.xml", "--profile", "cj")
+
+
+def test_an_xml_export_of_no_records_is_no_orders_like_an_empty_json_list(tmp_path):
+    path = write(
+        tmp_path,
+        "e.xml",
+        '<?xml version="1.0"?>\n<cj-api><commissions total-matched="0"></commissions></cj-api>\n',
+    )
+    assert status(path, "--profile", "cj") == {}

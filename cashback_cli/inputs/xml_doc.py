@@ -175,6 +175,10 @@ def record_values(element: Element) -> dict[str, str]:
 def xml_records(file: str, root: Element, path: str) -> Iterator[tuple[int, dict] | Problem]:
     """(line, values) for each record at the path, or the Problem naming the paths found."""
     found = elements_at(root, path)
+    parent = path.strip("/").rpartition("/")[0]
+    holders = elements_at(root, parent) if found is None and parent else None
+    if holders is not None and not any(holder.children for holder in holders):
+        return  # the list is there, with no record in it: an export of no orders
     if found is None:
         lists = ", ".join(f"{where} ({count})" for where, count in record_lists(root)) or _("none")
         yield Problem(
