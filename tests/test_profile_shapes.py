@@ -866,3 +866,16 @@ def test_an_xml_export_of_no_records_is_no_orders_like_an_empty_json_list(tmp_pa
         '<?xml version="1.0"?>\n<cj-api><commissions total-matched="0"></commissions></cj-api>\n',
     )
     assert status(path, "--profile", "cj") == {}
+
+
+def test_skip_invalid_leaves_out_the_bad_xml_record_only(tmp_path):
+    text = (
+        (NETWORKS / "cj-rest.xml")
+        .read_text(encoding="utf-8")
+        .replace("<sale-amount>80.00<", "<sale-amount>eighty<")
+    )
+    path = write(tmp_path, "cj.xml", text)
+    result = invoke("status", path, "--profile", "cj", "--as-of", AS_OF, "-f", "json", "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert {order["order_id"] for order in json.loads(result.stdout)["orders"]} == {"KM-30117", "KM-30240"}
+    assert f"{path}:23: sale-amount" in plain(result.stderr)
