@@ -699,10 +699,11 @@ BUILT_IN = built_in_names()
 
 
 def samples_of(name: str) -> list[Path]:
-    """examples/networks/NAME.json|csv, and NAME-*.json for another shape of the same profile."""
+    """examples/networks/NAME.json|csv|xml, and NAME-*.json|csv|xml for another shape of the same
+    profile."""
     found = []
     for path in sorted(NETWORKS.iterdir()):
-        if path.suffix not in (".json", ".csv"):
+        if path.suffix not in SAMPLE_SUFFIXES:
             continue
         stem = path.stem
         owner = stem if stem in BUILT_IN else stem.rsplit("-", 1)[0]
@@ -711,8 +712,13 @@ def samples_of(name: str) -> list[Path]:
     return found
 
 
+SAMPLE_SUFFIXES = (".json", ".csv", ".xml")
+# Exports that name no currency and need --currency said (the request chose it)
+SAMPLE_CURRENCY = {"tradedoubler-report.xml": "SEK", "daisycon.json": "EUR"}
+
+
 def test_every_sample_file_belongs_to_a_built_in_profile():
-    files = [path for path in NETWORKS.iterdir() if path.suffix in (".json", ".csv")]
+    files = [path for path in NETWORKS.iterdir() if path.suffix in SAMPLE_SUFFIXES]
     assert sorted(files) == sorted(path for name in BUILT_IN for path in samples_of(name))
 
 
@@ -721,10 +727,11 @@ def test_built_in_profile_reads_its_sample_through_the_cli(name):
     samples = samples_of(name)
     assert samples, f"no sample file for {name} in {NETWORKS}"
     for sample in samples:
-        result = invoke("status", sample, "--profile", name, "--as-of", AS_OF, "-f", "json")
+        currency = ("--currency", SAMPLE_CURRENCY[sample.name]) if sample.name in SAMPLE_CURRENCY else ()
+        result = invoke("status", sample, "--profile", name, "--as-of", AS_OF, "-f", "json", *currency)
         assert result.exit_code == 0, f"{sample}: {result.output}"
         assert json.loads(result.stdout)["orders"], sample
-        result = invoke("validate", sample, "--profile", name)
+        result = invoke("validate", sample, "--profile", name, *currency)
         assert result.exit_code == 0, f"{sample}: {result.output}"
 
 

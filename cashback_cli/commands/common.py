@@ -323,8 +323,6 @@ def load_options(
 
     network = None
     if profile is not None:
-        from dataclasses import replace
-
         from ..inputs.profiles import FIELDS, load_profile
 
         try:
@@ -348,7 +346,7 @@ def load_options(
             )
         field_map[field.strip()] = header.strip()
     if network is not None and field_map:  # --map names the network's key for one of our fields
-        network = replace(network, fields={**network.fields, **{k: (v,) for k, v in field_map.items()}})
+        network = network.with_fields(field_map)
         field_map = {}
     money = ("amount", "expected_cashback", "max_cashback") if network is None else MONEY_FIELDS
     for field in minor_units or ():
@@ -367,6 +365,7 @@ def load_options(
         records=records,
         minor_units=frozenset(minor_units or ()),
         currency=default_currency,
+        currency_given=currency is not None,
         profile=network,
         sheet=sheet,
     )

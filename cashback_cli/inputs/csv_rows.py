@@ -34,7 +34,15 @@ def csv_rows(file: str, lines: Iterator[str], kind: str, table: HeaderTable) -> 
         if not headers or not any(h.strip() for h in headers):
             yield Problem(file, 1, None, None, _("a header row naming the {kind} columns").format(kind=kind))
             return
-        columns, problems = resolve_columns(file, reader.line_num, headers, kind, table)
+        columns, problems = resolve_columns(
+            file,
+            reader.line_num,
+            headers,
+            kind,
+            table,
+            lambda: list(itertools.islice(reader, 5)),
+            ("csv", None),
+        )
         if problems:
             yield from problems
             return

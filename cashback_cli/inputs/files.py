@@ -94,16 +94,20 @@ def encoding_problem(file: str, line: int | None, encoding: str) -> Problem:
     )
 
 
-def read_text(path: str, encoding: str) -> str | Problem:
-    """A whole input as text (its byte-order mark settles the encoding), or the Problem that
-    says it is not in the encoding; for exports read at once, such as a network's."""
+def read_bytes(path: str) -> bytes:
+    """A whole input as bytes, for exports read at once, such as a network's."""
     with open_binary(path) as binary:
         try:
-            data = binary.read()
+            return binary.read()
         except OSError as error:
             raise InputError(
                 _("{file}: cannot be read ({reason})").format(file=display_name(path), reason=error.strerror)
             ) from None
+
+
+def decode_text(path: str, data: bytes, encoding: str) -> str | Problem:
+    """Bytes as text (a byte-order mark settles the encoding), or the Problem that says they
+    are not in the encoding."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec = "utf-16"
     else:
@@ -112,3 +116,19 @@ def read_text(path: str, encoding: str) -> str | Problem:
         return data.decode(codec)
     except UnicodeError:
         return encoding_problem(display_name(path), None, encoding)
+
+
+def read_text(path: str, encoding: str) -> str | Problem:
+    """A whole input as text (its byte-order mark settles the encoding), or the Problem that
+    says it is not in the encoding; for exports read at once, such as a network's."""
+    return decode_text(path, read_bytes(path), encoding)
+
+
+def holds_xml(data: bytes) -> bool:
+    """Whether bytes are an XML document, by content: "<" first after blanks (any encoding)."""
+    head = data[:64]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    return text.lstrip("\ufeff \t\r\n")[:1] == "<"

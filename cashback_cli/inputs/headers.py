@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..core.problems import Problem
 from ..i18n import _
@@ -133,9 +133,18 @@ def lookup_table(fields: Iterable[str], overrides: Mapping[str, str] | None = No
 
 
 def resolve_columns(
-    file: str, line: int, headers: Iterable[str], kind: str, table: HeaderTable
+    file: str,
+    line: int,
+    headers: Iterable[str],
+    kind: str,
+    table: HeaderTable,
+    samples: Callable[[], list[Sequence[str]]] | None = None,
+    shape: tuple[str, str | None] | None = None,
 ) -> tuple[dict[str, int], list[Problem]]:
-    """Field -> column index; two columns for one field, or a missing required one, is a Problem."""
+    """Field -> column index; two columns for one field, or a missing required one, is a Problem.
+    `samples` gives a few rows of values, only asked for when a column is missing: the --map to
+    suggest is the column that looks like the field by its values too. `shape` (format, records
+    path) is how a profile file would read this file, to show one; None: no profile can."""
     headers = list(headers)
     found: dict[str, int] = {}
     problems = []
@@ -185,24 +194,63 @@ def resolve_columns(
             )
     used = set(found.values())
     unused = [header for index, header in enumerate(headers) if index not in used and header.strip()]
-    for required in REQUIRED[kind]:
-        if required not in found and required not in table.mapped:
-            problems.append(Problem(file, line, required, None, _missing_column(required, unused)))
+    missing = [field for field in REQUIRED[kind] if field not in found and field not in table.mapped]
+    if missing:
+        values: dict[str, list[str]] = {}
+        for row in samples() if samples is not None else ():
+            for header, cell in zip(headers, row, strict=False):
+                values.setdefault(header, []).append(cell)
+        for required in missing:
+            problems.append(Problem(file, line, required, None, _missing_column(required, unused, values)))
+        if kind == "orders" and not table.mapped and shape is not None:
+            sketch = _profile_hint(headers, found, values, shape)
+            if sketch:
+                last = problems[-1]
+                problems[-1] = last._replace(expected=f"{last.expected}{sketch}")
     return found, problems
+
+
+def _profile_hint(
+    headers: list[str], found: dict[str, int], values: dict[str, list[str]], shape: tuple[str, str | None]
+) -> str:
+    """The smallest profile file that reads this file as it is, when every field it needs has
+    a likely column: a network's export is better read by a profile than by --map each time."""
+    from .suggest import guess_fields, profile_sketch
+
+    form, records = shape
+    if form == "csv":
+        from .profiles import profile_for_header
+
+        network = profile_for_header(headers)
+        if network is not None:
+            return _("; this looks like {what}: add --profile {name}").format(
+                what=network.description, name=network.name
+            )
+    known = {field: headers[index] for field, index in found.items() if field in REQUIRED["orders"]}
+    fields = guess_fields(REQUIRED["orders"], [h for h in headers if h.strip()], values, known)
+    if fields is None:
+        return ""
+    sketch = profile_sketch({field: fields[field] for field in REQUIRED["orders"]}, records, form)
+    return _("; or read the file as it is with a profile file, say mine.toml, then --profile mine.toml:") + (
+        "\n" + "\n".join(f"    {line}" for line in sketch.splitlines())
+    )
 
 
 _SHOWN_UNUSED = 8
 
 
-def _missing_column(field: str, unused: list[str]) -> str:
-    """What was expected, the columns nobody read, and the --map that would read the first."""
+def _missing_column(field: str, unused: list[str], values: Mapping[str, Sequence[str]] | None = None) -> str:
+    """What was expected, the columns nobody read, and the --map that would read the one that
+    looks like the field (by its name and values; else the first)."""
     accepted = ", ".join(SYNONYMS.get(field, ()))
     if not unused:
         return _("a column for {field} (also accepted: {accepted}); every column of the file is used").format(
             field=field, accepted=accepted
         )
     shown = ", ".join(repr(h) for h in unused[:_SHOWN_UNUSED]) + (" …" if len(unused) > _SHOWN_UNUSED else "")
-    header = unused[0]
+    from .suggest import likely_column
+
+    header = likely_column(field, unused, values or {}) or unused[0]
     quoted = f"'{header}'" if any(c in header for c in " ,;%'\"()") else header
     return _(
         "a column for {field} (also accepted: {accepted}); columns not used: {unused}; "

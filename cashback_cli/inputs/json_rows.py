@@ -41,11 +41,12 @@ def json_rows(
             if isinstance(found, Problem):
                 yield found
                 return
-            for item in records_at(file, text, found, records):
+            for index, item in enumerate(records_at(file, text, found, records)):
                 if isinstance(item, Problem):
                     yield item
                 else:
-                    yield from _object_row(file, item[0], item[1], kind, table)
+                    shape = ("json", records) if index == 0 else None  # the suggestion once
+                    yield from _object_row(file, item[0], item[1], kind, table, shape)
         return
     if _looks_like_json_lines(text):
         if embedded:
@@ -101,8 +102,9 @@ def json_rows(
     else:
         yield Problem(file, 1, None, None, _json_shape())
         return
-    for line, item in _positioned_items(text, array_start):
-        yield from _object_row(file, line, item, kind, table)
+    shape = ("json", None if isinstance(document, list) else keys[kind])
+    for index, (line, item) in enumerate(_positioned_items(text, array_start)):
+        yield from _object_row(file, line, item, kind, table, shape if index == 0 else None)
 
 
 def _json_shape() -> str:
@@ -251,7 +253,36 @@ def _wrapper_problem(file: str, document: dict, table: HeaderTable) -> Problem |
         text = _(
             'a list of orders at the top or under "orders"; lists found: {lists} (try --records PATH)'
         ).format(lists=named)
+        text += _wrapped_profile_hint(document, lists, table)
     return Problem(file, 1, None, None, text)
+
+
+def _wrapped_profile_hint(document: dict, lists: list[tuple[str, int]], table: HeaderTable) -> str:
+    """The smallest profile file that reads the longest list of the document as its records,
+    when each field an order needs has a likely key in them."""
+    from .headers import REQUIRED
+    from .suggest import guess_fields, profile_sketch
+
+    path = max(lists, key=lambda item: item[1])[0]
+    records = []
+    for item in value_at(document, path)[:5]:
+        if isinstance(item.get("attributes"), dict):
+            item = {**item["attributes"], **({"id": item["id"]} if "id" in item else {})}
+        records.append(flatten(item))
+    keys = list(dict.fromkeys(key for record in records for key in record))
+    values = {key: [_sample(record.get(key)) for record in records] for key in keys}
+    known = {}
+    for key in keys:
+        field = table.get(normalize(key))
+        if field in REQUIRED["orders"] and field not in known:
+            known[field] = key
+    fields = guess_fields(REQUIRED["orders"], keys, values, known)
+    if fields is None:
+        return ""
+    sketch = profile_sketch({field: fields[field] for field in REQUIRED["orders"]}, path)
+    return _("; or read it as it is with a profile file, say mine.toml, then --profile mine.toml:") + (
+        "\n" + "\n".join(f"    {line}" for line in sketch.splitlines())
+    )
 
 
 def _list_problem(file: str, records: list, table: HeaderTable) -> Problem | None:
@@ -343,7 +374,16 @@ def _json_lines_rows(file: str, text: str, kind: str, table: HeaderTable) -> Ite
         yield from _object_row(file, number, item, kind, table)
 
 
-def _object_row(file: str, line: int, item: Any, kind: str, table: HeaderTable) -> Iterator[Row | Problem]:
+def _object_row(
+    file: str,
+    line: int,
+    item: Any,
+    kind: str,
+    table: HeaderTable,
+    shape: tuple[str, str | None] | None = None,
+) -> Iterator[Row | Problem]:
+    """One record's row; `shape` (format, records path) is how a profile file would find it,
+    for the suggestion when a field is missing (None: no profile reads this shape)."""
     if not isinstance(item, dict):
         yield Problem(
             file, line, None, None, _("a JSON object with the fields of one of the {kind}").format(kind=kind)
@@ -351,7 +391,9 @@ def _object_row(file: str, line: int, item: Any, kind: str, table: HeaderTable) 
         return
     item = flatten(item)
     keys = list(item)
-    columns, problems = resolve_columns(file, line, keys, kind, table)
+    columns, problems = resolve_columns(
+        file, line, keys, kind, table, lambda: [[_sample(item[k]) for k in keys]], shape
+    )
     if problems:
         yield from problems
         return
@@ -364,6 +406,14 @@ def _object_row(file: str, line: int, item: Any, kind: str, table: HeaderTable) 
             yield Problem(file, line, field_name, json.dumps(value, default=str)[:80], error.expected)
             return
     yield Row(line, cells, Layout(columns))
+
+
+def _sample(value: Any) -> str:
+    """A value as text for a suggestion only: "" for what is no single value."""
+    try:
+        return cell_text(value)
+    except FieldError:
+        return ""
 
 
 def cell_text(value: Any) -> str:

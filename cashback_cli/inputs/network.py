@@ -22,11 +22,12 @@ from ..core.records import Dispute, Order, Reported, SeenId, Source, Status
 from ..i18n import _
 from .csv_rows import delimiter
 from .errors import FieldError
-from .files import display_name, read_text
-from .json_rows import MISSING, cell_text, decode_document, records_at, value_at
-from .profiles import Profile
+from .files import decode_text, display_name, holds_xml, read_bytes
+from .json_rows import MISSING, cell_text, decode_document, flatten, records_at, value_at
+from .profiles import Profile, choose_shape, header_fits
 from .rows import LoadOptions
 from .values import parse_amount, parse_currency, parse_date, parse_text
+from .xml_doc import Element, elements_at, parse_xml, starts_at, xml_records
 
 _WIDE = Context(prec=50)  # a line's rate times a refund: rounded only where the rules round
 _WAITING = (Status.PENDING, Status.CONFIRMED, Status.CANCELLED)  # an order's status, line by line
@@ -80,12 +81,13 @@ class NetworkRead(NamedTuple):
 def read_network(path: str, profile: Profile, options: LoadOptions) -> NetworkRead:
     """The orders and the disputes a network's export holds, as its profile reads it."""
     file = display_name(path)
-    text = read_text(path, options.encoding)
-    if isinstance(text, Problem):
-        return NetworkRead([text], [])
+    source = _source(path, file, profile, options)
+    if isinstance(source, Problem):
+        return NetworkRead([source], [])
+    profile, records = source  # the shape of the profile this file is in
     lines: list[Line] = []
     found: list[Order | Problem | SeenId] = []
-    for record in _records(file, text, profile):
+    for record in records:
         if isinstance(record, Problem):
             found.append(record)
             continue
@@ -102,15 +104,113 @@ def read_network(path: str, profile: Profile, options: LoadOptions) -> NetworkRe
     return NetworkRead([*found, *orders], disputes)
 
 
+def _source(
+    path: str, file: str, profile: Profile, options: LoadOptions
+) -> tuple[Profile, Iterator[tuple[int, dict, Any] | Problem]] | Problem:
+    """The shape of the profile this file is in, told by its content, and its records."""
+    data = read_bytes(path)
+    if holds_xml(data):
+        root = parse_xml(file, data)
+        if isinstance(root, Problem):
+            return root
+        shape = choose_shape(profile, "xml", lambda s: any(starts_at(root, p) for p in s.records))
+        if shape is None or shape.format != "xml":
+            return _not_its_shape(file, profile, _("an XML document"))
+        return shape, _with_currency(file, shape, options, _xml_records(file, root, shape))
+    text = decode_text(path, data, options.encoding)
+    if isinstance(text, Problem):
+        return text
+    if not profile.shapes:
+        return profile, _with_currency(file, profile, options, _records(file, text, profile))
+    if text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{"):
+        document = decode_document(file, text)
+        if isinstance(document, Problem):
+            return document
+        shape = choose_shape(profile, "json", lambda s: _json_fits(s, document))
+        if shape is None:
+            return _not_its_shape(file, profile, _("a JSON document"))
+        return shape, _with_currency(file, shape, options, _json_records(file, text, document, shape))
+    header = _csv_header(text)
+    shape = choose_shape(profile, "csv", lambda s: header_fits(s, header))
+    if shape is None:
+        return _not_its_shape(file, profile, _("a CSV file"))
+    return shape, _with_currency(file, shape, options, _csv_records(file, text))
+
+
+def _json_fits(shape: Profile, document: Any) -> bool:
+    if not shape.records:
+        return isinstance(document, list)
+    return any(value_at(document, path) is not MISSING for path in shape.records)
+
+
+def _csv_header(text: str) -> list[str]:
+    lines = io.StringIO(text.lstrip("\ufeff"), newline="")
+    first = lines.readline()
+    try:
+        return next(csv.reader([first], delimiter=delimiter(first)), [])
+    except csv.Error:
+        return []
+
+
+def _not_its_shape(file: str, profile: Profile, what: str) -> Problem:
+    """A file in none of the shapes a profile reads: say what it is and what the profile reads."""
+    from .profiles import xml_profiles
+
+    shapes = "; ".join(dict.fromkeys(shape.description for shape in profile.all_shapes))
+    text = _("{what} in a shape the {name} profile reads ({shapes}); this one is not").format(
+        what=what, name=profile.name, shapes=shapes
+    )
+    if what == _("an XML document"):
+        text += " " + _("(the profiles that read XML: {names})").format(names=", ".join(xml_profiles()))
+    return Problem(file, None, None, None, text)
+
+
+def _with_currency(
+    file: str, shape: Profile, options: LoadOptions, records: Iterator[tuple[int, dict, Any] | Problem]
+) -> Iterator[tuple[int, dict, Any] | Problem]:
+    """The records; or, for an export that names no currency (a parameter of the request that
+    fetched it), the Problem that asks for --currency when it was not given."""
+    if (
+        shape.currency_option
+        and not options.currency_given
+        and "currency" not in shape.fields
+        and shape.fixed_currency is None
+        and shape.document_currency is None
+    ):
+        yield Problem(
+            file,
+            None,
+            "currency",
+            None,
+            _(
+                "a currency given with --currency CODE: {what} names none (the currency is a "
+                "parameter of the request that fetched it, not in the rows)"
+            ).format(what=shape.description),
+        )
+        return
+    yield from records
+
+
 def _records(file: str, text: str, profile: Profile) -> Iterator[tuple[int, dict, Any] | Problem]:
     """(line, record, the document's currency) for each record of the export."""
     if profile.format == "csv":
         yield from _csv_records(file, text)
         return
+    if profile.format == "xml":
+        yield Problem(
+            file, 1, None, None, _("an XML document, as the {name} profile reads").format(name=profile.name)
+        )
+        return
     document = decode_document(file, text)
     if isinstance(document, Problem):
         yield document
         return
+    yield from _json_records(file, text, document, profile)
+
+
+def _json_records(
+    file: str, text: str, document: Any, profile: Profile
+) -> Iterator[tuple[int, dict, Any] | Problem]:
     currency = None
     if profile.document_currency is not None:
         currency = value_at(document, profile.document_currency)
@@ -122,7 +222,31 @@ def _records(file: str, text: str, profile: Profile) -> Iterator[tuple[int, dict
         elif not isinstance(item[1], dict):
             yield Problem(file, item[0], None, None, _("a JSON object for each record"))
         else:
-            yield item[0], item[1], currency
+            for values in _lines_of(item[1], profile.items):
+                yield item[0], values, currency
+
+
+def _lines_of(record: dict, items: str | None) -> Iterator[dict]:
+    """A record, or each entry of its list of items as a record of its own that carries the
+    record's other fields (a Partnerize conversion's conversion_items, a Daisycon
+    transaction's parts), the entry's keys under the list's: rows of one order, its lines."""
+    entries = record.get(items) if items else None
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        yield record
+        return
+    shared = {key: value for key, value in record.items() if key != items}
+    for entry in entries:
+        yield {**shared, **{f"{items}.{key}": value for key, value in flatten(entry).items()}}
+
+
+def _xml_records(file: str, root: Element, profile: Profile) -> Iterator[tuple[int, dict, Any] | Problem]:
+    """The records at the first of the profile's element paths that the document has."""
+    paths = [path for path in profile.records if elements_at(root, path) is not None]
+    for item in xml_records(file, root, (paths or profile.records)[0]):
+        if isinstance(item, Problem):
+            yield item
+        else:
+            yield item[0], item[1], None
 
 
 def _csv_records(file: str, text: str) -> Iterator[tuple[int, dict, None] | Problem]:

@@ -75,6 +75,10 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
             if kind == "orders":  # an empty disputes file just means there are no disputes
                 yield Problem(file, None, None, None, _("orders: the file is empty"))
             return
+        if first == "<":  # told by content, whatever the file is called
+            if not embedded:
+                yield _xml_without_profile(file, head)
+            return
         try:
             if first in "[{":
                 yield from json_rows(file, "".join(rest), kind, table, embedded, options.records)
@@ -89,6 +93,32 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
         ) from None
     finally:
         binary.close()
+
+
+def _xml_without_profile(file: str, head: str) -> Problem:
+    """An XML document is read through a profile only: name the profiles that read XML, and
+    the one whose records begin at this document's root element, if any."""
+    import re
+
+    from .profiles import profile_for_xml_root, xml_profiles
+
+    body = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", head, flags=re.S)
+    root = re.search(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", body)
+    known = profile_for_xml_root(root.group(2)) if root else None
+    if known is not None:
+        text = _(
+            "orders in CSV or JSON; this is an XML document that looks like {what}: add --profile {name} "
+            "(the profiles that read XML: {names})"
+        )
+        names = ", ".join(xml_profiles())
+        return Problem(
+            file, None, None, None, text.format(what=known.description, name=known.name, names=names)
+        )
+    text = _(
+        "orders in CSV or JSON; this is an XML document, which is read with --profile: one of the "
+        'profiles that read XML ({names}), or a profile file of your own with format = "xml"'
+    )
+    return Problem(file, None, None, None, text.format(names=", ".join(xml_profiles())))
 
 
 def _parquet(file: str, path: str, kind: str, options: LoadOptions) -> Iterator[Row | Problem]:
@@ -182,7 +212,7 @@ def _binary_for_profile(path: str) -> Problem | None:
             None,
             None,
             _(
-                "a network's export as it is published (CSV or JSON); this is a Parquet file, which "
+                "a network's export as it is published (CSV, JSON or XML); this is a Parquet file, which "
                 "--profile does not read: save it as CSV, or leave out --profile"
             ),
         )
@@ -194,7 +224,7 @@ def _binary_for_profile(path: str) -> Problem | None:
         None,
         None,
         _(
-            "a network's export as it is published (CSV or JSON); this is a spreadsheet, which "
+            "a network's export as it is published (CSV, JSON or XML); this is a spreadsheet, which "
             "--profile does not read: save the sheet as CSV, or leave out --profile"
         ),
     )

@@ -21,6 +21,7 @@ class LoadOptions:
     records: str | None = None  # the dotted path of the records in a JSON document (--records)
     minor_units: frozenset[str] = frozenset()  # fields given in the currency's minor units
     currency: str = "USD"  # for minor units in a row that names no currency (--currency)
+    currency_given: bool = False  # whether --currency was given (an export may need it said)
     profile: Profile | None = None  # a network's export, read as it is published (--profile)
     sheet: str | None = None  # the sheet of an .xlsx workbook to read (--sheet); None: the first
 

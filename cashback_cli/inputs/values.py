@@ -23,6 +23,8 @@ _MAX_TEXT = 64
 # A plain decimal, the common case: read with Decimal() at once (the fast path shares it).
 PLAIN_NUMBER = re.compile(rf"\d{{1,{MAX_INTEGER_DIGITS}}}(?:\.\d{{1,{MAX_FRACTION_DIGITS}}})?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# an ISO datetime with its zone as an abbreviation (Tradedoubler's "2014-10-10 00:13:05 CEST")
+_ISO_ZONE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? [A-Z]{2,5}")
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 
 # Symbols and local abbreviations seen around amounts, and the codes they mean.
@@ -178,6 +180,8 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
     if len(cleaned) > _MAX_TEXT:
         raise FieldError(_("a date of at most {count} characters").format(count=_MAX_TEXT))
     if _ISO_DATE.match(cleaned):
+        if m := _ISO_ZONE_NAME.fullmatch(cleaned):
+            return _checked(lambda: date.fromisoformat(m.group(1)))
         return _checked(lambda: datetime.fromisoformat(cleaned).date())
     if m := re.fullmatch(_DAY_MONTH_YEAR, cleaned):
         first, separator, second, year = m.groups()
