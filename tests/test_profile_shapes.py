@@ -376,7 +376,7 @@ def test_a_csv_in_none_of_a_profiles_shapes_names_them(tmp_path):
 def test_adtraction_transactions():
     orders = status(NETWORKS / "adtraction.json", "--profile", "adtraction")
     assert {order["currency"] for order in orders.values()} == {"SEK"}
-    # 1500.0 / 75.0 on 10-04: + 15 = 10-19; no status word, so only the reported cashback
+    # 1500.0 / 75.0 on 10-04: + 15 = 10-19; a false flag reports no status, only the cashback
     assert figures(orders["AT-1001"]) == (
         "1500.00",
         "0.00",
@@ -386,11 +386,31 @@ def test_adtraction_transactions():
         "confirmed",
         "2026-10-19",
     )
-    assert reported(orders["AT-1001"]) == {"reported_cashback": "75.00"}
+    assert reported(orders["AT-1001"]) == {
+        "reported_status": None,
+        "network_status": None,
+        "reported_cashback": "75.00",
+    }
     # 640.0 / 32.0 on 11-15: + 15 = 11-30
     assert figures(orders["AT-1002"]) == ("640.00", "0.00", "32.00", "32.00", "0.00", "pending", "2026-11-30")
-    # cancelled: true (the network's flag; what it does is the rules'): the figures read
-    assert (orders["AT-1003"]["amount"], orders["AT-1003"]["reported_cashback"]) == ("900.00", "45.00")
+    # cancelled: true, the network's own cancellation, on the order's date 10-10 (no date of its
+    # own): refunded 900.00 in full, C = 0, 45.00 cancelled (10-10 + 15 = 10-25); the network
+    # pays nothing for it.
+    assert figures(orders["AT-1003"]) == (
+        "900.00",
+        "900.00",
+        "45.00",
+        "0.00",
+        "45.00",
+        "cancelled",
+        "2026-10-25",
+    )
+    assert orders["AT-1003"]["reason"] == "cancelled by the network: cancelled"
+    assert reported(orders["AT-1003"]) == {
+        "reported_status": "cancelled",
+        "network_status": "cancelled",
+        "reported_cashback": "0.00",
+    }
     # changed from 500.0 / 25.0 to 300.0 / 15.0: 200.00 refunded, dated by the sale (10-12);
     # E = 25.00, C = 25.00 × 300 / 500 = 15.00, 10.00 lost; later of 10-12 + 15 = 10-27 and 10-12
     assert figures(orders["AT-1004"]) == (
