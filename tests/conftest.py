@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,3 +102,15 @@ def assert_no_float(value, path="$"):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             assert_no_float(item, f"{path}[{index}]")
+
+
+def exact_json(value) -> str:
+    """JSON with Decimals written as exact JSON numbers (never through a float), a list's items
+    one a line, as networks' exports are written in the tests."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {exact_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[\n" + ",\n".join(exact_json(item) for item in value) + "\n]"
+    return json.dumps(value)

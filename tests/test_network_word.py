@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import exact_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -66,17 +67,6 @@ def awin_record(ref: str, status: str, sale: str, commission: str, day: str, val
     }
 
 
-def _dump(value) -> str:
-    """JSON with Decimals written as exact JSON numbers (never through a float)."""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {_dump(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[\n" + ",\n".join(_dump(item) for item in value) + "\n]"
-    return json.dumps(value)
-
-
 AWIN = [
     awin_record("AW-1", "declined", "640.00", "51.20", "2026-10-02", "2026-10-20", "Order cancelled"),
     awin_record("AW-2", "approved", "100.00", "8.00", "2026-10-05", "2026-10-25"),
@@ -84,7 +74,7 @@ AWIN = [
 
 
 def test_an_order_the_network_declined_is_cancelled_with_its_word_and_reason(tmp_path):
-    document = report(write(tmp_path, "awin.json", _dump(AWIN)), "--profile", "awin")
+    document = report(write(tmp_path, "awin.json", exact_json(AWIN)), "--profile", "awin")
     orders = orders_of(document)
     # AW-1: declined on 10-20 (its validation date): a full refund of 640.00, so C = 0 and the
     # commission 51.20 is cancelled; the network pays nothing for it (reported 0.00).
@@ -108,7 +98,7 @@ def test_an_order_the_network_declined_is_cancelled_with_its_word_and_reason(tmp
 
 
 def test_reconcile_of_a_network_cancellation_finds_nothing_owed(tmp_path):
-    path = write(tmp_path, "awin.json", _dump(AWIN))
+    path = write(tmp_path, "awin.json", exact_json(AWIN))
     result = invoke("reconcile", path, "--profile", "awin", "--as-of", AS_OF, "-f", "json")
     # Both orders agree: the rules cancel AW-1 as the network did; AW-2 is confirmed on both sides.
     assert result.exit_code == 0, result.output
@@ -118,7 +108,7 @@ def test_reconcile_of_a_network_cancellation_finds_nothing_owed(tmp_path):
 
 
 def test_dispute_explains_the_networks_cancellation(tmp_path):
-    path = write(tmp_path, "awin.json", _dump(AWIN))
+    path = write(tmp_path, "awin.json", exact_json(AWIN))
     result = invoke("dispute", "AW-1", "--orders", path, "--profile", "awin", "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == 0, result.output
     steps = json.loads(result.stdout)["explanation"]
@@ -127,7 +117,7 @@ def test_dispute_explains_the_networks_cancellation(tmp_path):
 
 
 def test_the_table_says_cancelled_by_the_network_in_russian(tmp_path):
-    path = write(tmp_path, "awin.json", _dump(AWIN))
+    path = write(tmp_path, "awin.json", exact_json(AWIN))
     result = runner.invoke(
         app,
         ["status", str(path), "--profile", "awin", "--as-of", AS_OF, "--lang", "ru"],
@@ -142,7 +132,7 @@ def test_before_the_networks_date_the_cancelled_order_is_pending_never_confirmed
     # 11-10: the cancellation is open from the order's date, so the order is pending (frozen),
     # not confirmed; from 11-10 on it is cancelled.
     record = awin_record("AW-1", "declined", "640.00", "51.20", "2026-10-02", "2026-11-10", "Order cancelled")
-    path = write(tmp_path, "awin.json", _dump([record]))
+    path = write(tmp_path, "awin.json", exact_json([record]))
     early = orders_of(report(path, "--profile", "awin", as_of="2026-11-05"))["AW-1"]
     assert (early["status"], early["cashback"], early["reason"]) == ("pending", "51.20", "dispute open")
     late = orders_of(report(path, "--profile", "awin", as_of="2026-11-10"))["AW-1"]
@@ -269,7 +259,7 @@ def test_an_invalid_sub_order_leaves_with_its_own_commission(tmp_path):
 
 def rakuten(*rows: tuple) -> str:
     """(sku, amount, commission, process date) rows of order RK-1, placed 2026-10-01."""
-    return _dump(
+    return exact_json(
         [
             {
                 "order_id": "RK-1",
@@ -350,7 +340,7 @@ def test_a_network_cancelled_order_never_adds_to_pending_or_confirmed(
     on = day + timedelta(days=as_of)
     amount, paid = Decimal(cents).scaleb(-2), Decimal(commission).scaleb(-2)
     record = awin_record("AW-1", word, f"{amount:f}", f"{paid:f}", day.isoformat(), validated.isoformat())
-    path = write(tmp_path_factory.mktemp("awin"), "awin.json", _dump([record]))
+    path = write(tmp_path_factory.mktemp("awin"), "awin.json", exact_json([record]))
     document = report(path, "--profile", "awin", as_of=on.isoformat())
     totals = document["totals"]["SEK"]
     assert totals["confirmed"] == "0.00"  # never confirmed, at any date
@@ -411,7 +401,7 @@ def test_reconcile_of_a_network_file_that_agrees_with_the_rules_finds_nothing(tm
                 validated.isoformat(),
             )
         )
-    path = write(tmp_path_factory.mktemp("awin"), "awin.json", _dump(records))
+    path = write(tmp_path_factory.mktemp("awin"), "awin.json", exact_json(records))
     result = invoke("reconcile", path, "--profile", "awin", "--as-of", as_of.isoformat(), "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["differences"] == []

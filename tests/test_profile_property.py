@@ -18,9 +18,10 @@ import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from conftest import FIGURE_KEYS
+from conftest import exact_json as dump
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -75,17 +76,6 @@ def major(cents: int) -> Decimal:
 
 def text(cents: int, places: int = 2) -> str:
     return f"{major(cents):.{places}f}"
-
-
-def dump(value: Any) -> str:
-    """JSON with Decimals written as exact JSON numbers (never through a float)."""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {dump(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[\n" + ",\n".join(dump(item) for item in value) + "\n]"
-    return json.dumps(value)
 
 
 def left(sale: Sale) -> int:
