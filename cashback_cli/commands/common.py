@@ -372,6 +372,22 @@ def load_options(
     )
 
 
+def written_currency(orders: str, options: LoadOptions, book: PolicyBook) -> tuple[LoadOptions, str | None]:
+    """Options for a file whose amounts carry the currency ("1 000,00 ₽", then "890"), with the
+    currency they name when they agree. Only when nothing else says it (no --currency, no
+    policy currency): a shopper's own signs beat a guessed USD, never a stated currency."""
+    if options.profile is not None or book.base["currency"].source != "built-in":
+        return options, None
+    from ..inputs.readers import scan_written_currencies
+    from ..inputs.signs import with_written_currency
+
+    try:
+        found = scan_written_currencies(orders, options)
+    except InputError:  # a missing or unreadable file: the run itself names it
+        return options, None
+    return with_written_currency(options, found), found.one if found is not None else None
+
+
 MONEY_FIELDS = (
     "amount",
     "commission",

@@ -42,6 +42,7 @@ from .common import (
     policy_book,
     report_sink,
     stop_on_problems,
+    written_currency,
 )
 
 Steps = Callable[[Callable[[str], str]], list[str]]  # the explanation, in the language it is given
@@ -156,6 +157,7 @@ def dispute(
         options = load_options(
             encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet
         )
+        options, _written = written_currency(orders, options, book)
         order, result, their_disputes, policy = _found_order(order_id, orders, disputes, options, day, book)
         inputs = [orders, *(disputes or ()), book.path or ""]
         if refund is None:

@@ -37,6 +37,7 @@ from .common import (
     load_options,
     policy_book,
     report_sink,
+    written_currency,
 )
 
 EXIT_DIFFER = 4  # the service and the rules differ: a script can branch on it
@@ -79,6 +80,7 @@ def reconcile(
 
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    options, _written = written_currency(orders, options, book)
     day = as_of_date(as_of)
     check = Reconciliation()
 

@@ -47,6 +47,7 @@ from .common import (
     report_sink,
     warn,
     workers_for,
+    written_currency,
 )
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ def status(
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     reported = options.profile.reported_keys if options.profile else ()
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    options, _written = written_currency(orders, options, book)
     day = as_of_date(as_of)
     inputs = [orders, *(disputes or ()), book.path or ""]
     view = View(

@@ -42,6 +42,7 @@ from .common import (
     policy_book,
     report_sink,
     workers_for,
+    written_currency,
 )
 
 BAR_WIDTH = 40
@@ -94,6 +95,7 @@ def upcoming(
     engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    options, _written = written_currency(orders, options, book)
     day = as_of_date(as_of)
     found = []
 

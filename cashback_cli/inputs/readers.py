@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import IO
 
 from ..core.problems import Problem
@@ -133,6 +134,8 @@ def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOp
 
 def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
     fast = None if options.minor_units else fast_order(row, file)
+    if fast is not None and fast.currency is None and (options.written_currency or options.mixed_currencies):
+        fast = None  # an unsigned row of a signed file: the careful way gives it the file's currency
     if fast is not None:
         yield fast
     else:
@@ -151,6 +154,15 @@ def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | S
     if options.profile is not None:
         return _network_orders(path, options)
     return _records_from_rows(read_rows(path, "orders", options), display_name(path), options, build_order)
+
+
+def scan_written_currencies(path: str, options: LoadOptions):
+    """The currencies written beside the amounts of an orders file with no currency column."""
+    from .signs import written_currencies
+
+    if options.profile is not None:
+        return None
+    return written_currencies(read_rows(path, "orders", replace(options, on_read=None)))
 
 
 def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | SeenId]:
