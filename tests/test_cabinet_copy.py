@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
@@ -89,3 +90,75 @@ def test_a_file_without_signs_is_still_assumed_usd(tmp_path):
     orders = write(tmp_path, "plain.csv", "order_id,ordered_at,amount,cashback_rate\nA1,2026-10-01,10,5\n")
     result = invoke("validate", orders)
     assert result.stdout == "ok, 1 orders, 0 disputes\n"
+
+
+# --- 4. one order object everywhere ------------------------------------------------------------
+
+CABINET = (
+    "Номер;Дата;Магазин;Сумма заказа;Ставка;Кэшбэк;Статус\n"
+    "C-1;01.10.2026;Ozon;2 000,00 ₽;5;100,00;подтверждён\n"
+    "C-2;05.10.2026;Ozon;1 000,00;5;50,00;отклонён\n"
+    "C-3;10.10.2026;Lamoda;800,00;5;30,00;подтверждён\n"
+)
+CARRIED = ["store", "reported_status", "network_status", "reported_cashback"]
+
+
+def test_status_dispute_reconcile_and_csv_give_an_order_the_same_keys(tmp_path):
+    orders = write(tmp_path, "cabinet.csv", CABINET)
+    status = json.loads(invoke("status", orders, "--as-of", AS_OF, "-f", "json").stdout)["orders"]
+    keys = list(status[0])
+    assert keys[-4:] == CARRIED
+    dispute = json.loads(invoke("dispute", "C-2", "--orders", orders, "--as-of", AS_OF, "-f", "json").stdout)
+    assert list(dispute) == [*keys, "explanation"]
+    differences = json.loads(invoke("reconcile", orders, "--as-of", AS_OF, "-f", "json").stdout)[
+        "differences"
+    ]
+    # C-2: 1000 × 5 % = 50.00 kept by the rules, cancelled by the cabinet; C-3: 40.00, shown 30.00
+    assert [d["order_id"] for d in differences] == ["C-2", "C-3"]
+    for found in differences:
+        assert list(found) == [*keys, "verdict", "at_stake", "over", "why"]
+        assert {key: found[key] for key in keys} == next(
+            o for o in status if o["order_id"] == found["order_id"]
+        )
+    header = invoke("status", orders, "--as-of", AS_OF, "-f", "csv").stdout.splitlines()[0]
+    assert header.split(",") == keys
+    assert next(o for o in status if o["order_id"] == "C-2")["network_status"] == "отклонён"
+
+
+def test_a_plain_file_adds_no_key(tmp_path):
+    orders = write(
+        tmp_path, "plain.csv", "order_id,ordered_at,amount,cashback_rate\nP1,2026-10-01,100.00,5\n"
+    )
+    (order,) = json.loads(invoke("status", orders, "--as-of", AS_OF, "-f", "json").stdout)["orders"]
+    assert list(order)[-1] == "reason"
+    dispute = json.loads(invoke("dispute", "P1", "--orders", orders, "--as-of", AS_OF, "-f", "json").stdout)
+    assert list(dispute) == [*order, "explanation"]
+
+
+def test_by_store_summary_in_every_format(tmp_path):
+    orders = write(tmp_path, "cabinet.csv", CABINET)
+    args = ("status", orders, "--as-of", AS_OF, "--by", "store", "--summary")
+    # Lamoda: 800 × 5 % = 40.00; Ozon: 100.00 + 50.00 = 150.00, all confirmed
+    assert invoke(*args, "-f", "csv").stdout == (
+        "store,currency,orders,pending,confirmed,cancelled\nLamoda,RUB,1,0.00,40.00,0.00\nOzon,RUB,2,0.00,150.00,0.00\n"
+    )
+    document = json.loads(invoke(*args, "-f", "json").stdout)
+    assert document["by_store"]["Ozon"]["RUB"]["confirmed"] == "150.00"
+    table = invoke(*args).stdout
+    assert "Lamoda" in table and "Ozon" in table and "150.00" in table
+
+
+def test_every_engine_gives_a_file_with_stores_the_same_report(tmp_path):
+    pytest.importorskip("duckdb")
+    orders = write(
+        tmp_path, "stores.csv", "order_id,ordered_at,amount,currency,store\nS1,2026-10-01,100.00,USD,Ozon\n"
+    )
+    reports = {
+        engine: invoke(
+            "status", orders, "--as-of", AS_OF, "--rate", "5", "-f", fmt, "--engine", engine
+        ).stdout
+        for engine in ("python", "duckdb")
+        for fmt in ("json",)
+    }
+    assert reports["python"] == reports["duckdb"]
+    assert '"store": "Ozon"' in reports["python"]

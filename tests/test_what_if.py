@@ -212,7 +212,8 @@ def test_a_what_if_on_an_order_of_the_examples():
     )
     assert figures(document, *MONEY) == ("50.00", "2.50", "2.50", "pending", "2026-12-05")
     assert figures(document, *WITHOUT) == ("5.00", "2026-12-05")
-    assert list(document) == WHAT_IF_KEYS
+    # an order of the examples, which have a store column: the keys `status` gives it, then the what-if's
+    assert list(document) == [*ORDER_KEYS, "store", *WHAT_IF_KEYS[len(ORDER_KEYS) :]]
 
 
 def test_the_orders_own_disputes_still_count():
@@ -343,4 +344,4 @@ def test_an_open_dispute_is_still_open_on_the_as_of_date():
     args = ["A1005", "--orders", str(ORDERS_CSV), "--disputes", str(DISPUTES_CSV), "--as-of", EXAMPLES_AS_OF]
     document = ok_json(*args)
     assert document["explanation"][1] == "Dispute opened on 2026-11-10 is still open on 2026-11-24."
-    assert list(document) == [*ORDER_KEYS, "explanation"]  # no what-if keys without --refund
+    assert list(document) == [*ORDER_KEYS, "store", "explanation"]  # no what-if keys without --refund

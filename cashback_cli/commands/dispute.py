@@ -39,6 +39,7 @@ from .common import (
     fail,
     load_options,
     option_value,
+    order_keys,
     policy_book,
     report_sink,
     stop_on_problems,
@@ -158,16 +159,17 @@ def dispute(
             encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet
         )
         options, _written = written_currency(orders, options, book)
+        keys = order_keys(orders, options)  # the order object's keys, as status prints them
         order, result, their_disputes, policy = _found_order(order_id, orders, disputes, options, day, book)
         inputs = [orders, *(disputes or ()), book.path or ""]
         if refund is None:
             title = _("Order {order_id}").format(order_id=order_id)
             steps = _steps(order, their_disputes, day, policy, result)
-            _print(result, steps, None, False, format, rounding.value, title, output, inputs)
+            _print(result, steps, None, False, format, rounding.value, title, output, inputs, keys)
             return
         what_if = _what_if_on_order(order, their_disputes, refund, ending, day, policy)
         title = _("What if: order {order_id}").format(order_id=order_id)
-        _print(*what_if, format, rounding.value, title, output, inputs)
+        _print(*what_if, format, rounding.value, title, output, inputs, keys)
     elif amount is not None:
         policy = book.for_store(store)
         if policy is None:
@@ -394,14 +396,15 @@ def _print(
     title: str,
     output: str | None,
     inputs: list[str],
+    keys: tuple[str, ...] = (),
 ) -> None:
     with report_sink(output, inputs) as out:
         if format is DisputeFormat.json:
             from ..core.money import format_money
             from ..output.explanation import english
-            from ..output.render import REPORTED_KEYS, order_object, write_json_object
+            from ..output.render import order_object, write_json_object
 
-            document = order_object(result, rounding, REPORTED_KEYS if result.reported is not None else ())
+            document = order_object(result, rounding, keys)
             document["explanation"] = steps(english)  # JSON keeps English whatever the language
             if without is not None:
                 document["without_dispute"] = format_money(without.cashback, without.currency)

@@ -35,6 +35,7 @@ from .common import (
     fail,
     future_warning,
     load_options,
+    order_keys,
     policy_book,
     report_sink,
     written_currency,
@@ -97,9 +98,9 @@ def reconcile(
 
     with report_sink(output, [orders, *(disputes or ()), book.path or ""]) as out:
         if format is Format.json:
-            words.write_json(out, day, check, rounding.value)
+            words.write_json(out, day, check, rounding.value, order_keys(orders, options))
         elif format is Format.csv:
-            words.write_csv(out, check, rounding.value)
+            words.write_csv(out, check, rounding.value, order_keys(orders, options))
         else:
             from ..output.tables import make_console
 

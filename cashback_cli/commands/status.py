@@ -43,6 +43,7 @@ from .common import (
     fail,
     future_warning,
     load_options,
+    order_keys,
     policy_book,
     report_sink,
     warn,
@@ -130,9 +131,9 @@ def status(
 
     engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
-    reported = options.profile.reported_keys if options.profile else ()
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     options, _written = written_currency(orders, options, book)
+    reported = order_keys(orders, options)  # store, and what the service reports: when carried
     day = as_of_date(as_of)
     inputs = [orders, *(disputes or ()), book.path or ""]
     view = View(

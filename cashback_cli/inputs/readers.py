@@ -165,6 +165,19 @@ def scan_written_currencies(path: str, options: LoadOptions):
     return written_currencies(read_rows(path, "orders", replace(options, on_read=None)))
 
 
+def order_columns(path: str, options: LoadOptions) -> frozenset[str]:
+    """The fields an orders file has columns for: its header's, or every key of a JSON one."""
+    found: set[str] = set()
+    rows = read_rows(path, "orders", replace(options, on_read=None))
+    every = holds_json(path)  # JSON records may each have keys of their own
+    for row in rows:
+        if row.__class__ is Row:
+            found.update(row.layout.columns)
+            if not every:
+                break
+    return frozenset(found)
+
+
 def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | SeenId]:
     from .network import read_network
 
