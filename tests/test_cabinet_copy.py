@@ -162,3 +162,71 @@ def test_every_engine_gives_a_file_with_stores_the_same_report(tmp_path):
     }
     assert reports["python"] == reports["duckdb"]
     assert '"store": "Ozon"' in reports["python"]
+
+
+# --- 5. every problem named, as written ------------------------------------------------------
+
+
+def test_validate_quotes_each_cell_as_the_file_writes_it(tmp_path):
+    orders = write(
+        tmp_path, "orders.csv", "Номер заказа;Дата;Сумма заказа;Ставка\nA1;01.10.2026;1 500,00 ₽;5\n"
+    )
+    disputes = write(
+        tmp_path,
+        "disputes.csv",
+        "order_id;opened_at;resolved_at;refund_amount\nA1;01.09.2026;05.10.2026;100,00 ₽\nA1;02.09.2026;05.10.2026;$50\n",
+    )
+    result = invoke("validate", orders, "-d", disputes)
+    assert result.exit_code == 1
+    # both disputes of A1 are named, each with its date and refund as written (not 2026-09-01, 50 USD)
+    assert f"{disputes}:2: opened_at: got '01.09.2026'" in result.stderr
+    assert f"{disputes}:3: opened_at: got '02.09.2026'" in result.stderr
+    assert f"{disputes}:3: refund_amount: got '$50', expected a refund in RUB" in result.stderr
+
+
+def test_two_bad_refunds_of_one_order_are_both_named(tmp_path):
+    orders = write(
+        tmp_path,
+        "orders.csv",
+        'order_id,ordered_at,amount,currency,cashback_rate\nB1,2026-10-01,"1 500,00",USD,5\n',
+    )
+    disputes = write(
+        tmp_path,
+        "disputes.csv",
+        "order_id,opened_at,resolved_at,refund_amount\nB1,2026-10-02,2026-10-03,10.005\nB1,2026-10-02,2026-10-03,20.005\n",
+    )
+    result = invoke("validate", orders, "-d", disputes)
+    assert result.exit_code == 1
+    assert f"{disputes}:2: refund_amount: got '10.005', expected at most 2 decimal places" in result.stderr
+    assert f"{disputes}:3: refund_amount: got '20.005', expected at most 2 decimal places" in result.stderr
+
+
+def test_an_order_amount_is_quoted_as_written_beside_its_disputes_problem(tmp_path):
+    orders = write(
+        tmp_path,
+        "orders.csv",
+        'order_id,ordered_at,amount,currency,cashback_rate\nB1,2026-10-01,"1 500,005",USD,5\n',
+    )
+    disputes = write(
+        tmp_path, "disputes.csv", "order_id,opened_at,resolved_at,refund_amount\nB1,2026-09-02,2026-10-03,1\n"
+    )
+    result = invoke("validate", orders, "-d", disputes)
+    assert result.exit_code == 1
+    assert f"{orders}:2: amount: got '1 500,005', expected at most 2 decimal places" in result.stderr
+    assert f"{disputes}:2: opened_at: got '2026-09-02'" in result.stderr
+
+
+def test_a_bad_order_row_is_named_once_and_its_disputes_are_not_blamed(tmp_path):
+    orders = write(
+        tmp_path, "orders.csv", "order_id,ordered_at,amount,cashback_rate\nA2,2026-10-02,1000,abc\n"
+    )
+    disputes = write(
+        tmp_path,
+        "disputes.csv",
+        "order_id,opened_at,resolved_at,refund_amount\nA2,2026-10-03,2026-10-05,100\n",
+    )
+    result = invoke("validate", orders, "-d", disputes)
+    assert result.exit_code == 1
+    assert f"{orders}:2: cashback_rate: got 'abc'" in result.stderr
+    assert "the id of an order in the orders file" not in result.stderr
+    assert "problems found: 1" in result.stderr

@@ -165,6 +165,48 @@ def scan_written_currencies(path: str, options: LoadOptions):
     return written_currencies(read_rows(path, "orders", replace(options, on_read=None)))
 
 
+# Fields whose value a later check quotes from the parsed record (a date as ISO, an amount
+# as a plain decimal): such a problem is given the cell as the file writes it.
+_RESTATED = {"orders": ("amount",), "disputes": ("opened_at", "resolved_at", "refund_amount")}
+
+
+def as_written(
+    problems: list[Problem], orders: str, dispute_files: Iterable[str], options: LoadOptions
+) -> list[Problem]:
+    """The problems, each quoting its cell as it stands in the file ("01.10.2026", "1 500,00 ₽"),
+    not as it was read ("2026-10-01", "1500.00"). Only files with such a problem are read again."""
+    wanted: dict[tuple[str, str], set[int]] = {}
+    for problem in problems:
+        for kind, fields in _RESTATED.items():
+            if problem.field in fields and problem.line is not None and problem.value and not _a_sum(problem):
+                wanted.setdefault((problem.file, kind), set()).add(problem.line)
+    if not wanted:
+        return problems
+    paths = {display_name(path): path for path in (orders, *dispute_files)}
+    cells: dict[tuple[str, int, str], str] = {}
+    for (file, kind), lines in wanted.items():
+        path = paths.get(file)
+        if path is None:
+            continue
+        embedded = kind == "disputes" and path == orders  # disputes inside a JSON orders document
+        for row in read_rows(path, kind, replace(options, on_read=None, shard=None), embedded):
+            if row.__class__ is Row and row.line in lines:
+                for field in _RESTATED[kind]:
+                    cells[(file, row.line, field)] = row.get(field)
+    return [
+        problem._replace(value=cells[key])
+        if (key := (problem.file, problem.line or 0, problem.field or "")) in cells and cells[key].strip()
+        else problem
+        for problem in problems
+    ]
+
+
+def _a_sum(problem: Problem) -> bool:
+    """A problem whose value is worked out from several cells (refunds adding up past the
+    amount): it has no one cell to quote."""
+    return getattr(problem.expected, "what", None) == "refunds_within_amount"
+
+
 def order_columns(path: str, options: LoadOptions) -> frozenset[str]:
     """The fields an orders file has columns for: its header's, or every key of a JSON one."""
     found: set[str] = set()

@@ -12,7 +12,7 @@ from datetime import date
 from ..core.problems import Problem
 from ..core.records import Order, OrderResult, Policy, Source
 from ..inputs.errors import InputError
-from ..inputs.readers import input_read_twice, read_orders, stream_disputes
+from ..inputs.readers import as_written, input_read_twice, read_orders, stream_disputes
 from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation, duplicate_problems
@@ -84,4 +84,6 @@ def evaluate_files(
         if skip_invalid and duplicated:
             return run(frozenset(duplicated), problems)
         evaluation.problems.extend(problems)
+    if evaluation.problems:
+        evaluation.problems[:] = as_written(evaluation.problems, orders, dispute_files, options)
     return evaluation
