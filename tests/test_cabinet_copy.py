@@ -230,3 +230,36 @@ def test_a_bad_order_row_is_named_once_and_its_disputes_are_not_blamed(tmp_path)
     assert f"{orders}:2: cashback_rate: got 'abc'" in result.stderr
     assert "the id of an order in the orders file" not in result.stderr
     assert "problems found: 1" in result.stderr
+
+
+# --- 6. a cabinet copy without a rate ------------------------------------------------------------
+
+NO_RATE = "Номер;Дата;Сумма заказа;Кэшбэк;Статус\n" + "".join(
+    f"N{n};01.10.2026;1 000,00 ₽;50,00;подтверждён\n" for n in range(1, 16)
+)
+
+
+def test_a_cabinet_copy_without_a_rate_gets_one_message_saying_what_to_add(tmp_path):
+    orders = write(tmp_path, "cabinet.csv", NO_RATE)
+    for command in ("validate", "status"):
+        result = invoke(command, orders)
+        assert result.exit_code == 1
+        named = [line for line in result.stderr.splitlines() if "cashback_rate" in line]
+        assert len(named) == 1, result.stderr
+        assert "15 orders (lines 2, 3, 4, 5, 6, …) have no cashback rate" in named[0]
+        assert "--rate" in named[0] and "%" in named[0] and "--config" in named[0]
+    # with --rate it is read, and --skip-invalid still names each row it leaves out
+    assert invoke("status", orders, "--rate", "5", "--as-of", AS_OF, "-f", "json").exit_code == 0
+    skipped = invoke("status", orders, "--skip-invalid", "--as-of", AS_OF)
+    assert skipped.exit_code == 0
+    assert skipped.stderr.count("cashback_rate") == 15
+
+
+def test_a_single_order_without_a_rate_is_named_by_its_line(tmp_path):
+    orders = write(
+        tmp_path,
+        "orders.csv",
+        "order_id,ordered_at,amount,cashback_rate\nA,2026-10-01,10,5\nB,2026-10-01,10,\n",
+    )
+    result = invoke("validate", orders)
+    assert f"{orders}:3: cashback_rate: got ''" in result.stderr

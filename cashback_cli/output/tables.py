@@ -49,7 +49,8 @@ def fits(table: Table, console: Console) -> bool:
         if column.no_wrap:
             width = max((widest(cell) for cell in (column.header, *column._cells)), default=0)
         else:  # it may wrap, at ordinary spaces only: its longest figure or word must fit
-            width = max(column.min_width or _LEAST, *(_longest_word(cell) for cell in column._cells))
+            width = max((_longest_word(cell) for cell in column._cells), default=0)
+            width = max(column.min_width or _LEAST, width)
         widths.append(max(width, column.min_width or 0))
     return table_width(widths) <= console.width
 
