@@ -263,3 +263,64 @@ def test_a_single_order_without_a_rate_is_named_by_its_line(tmp_path):
     )
     result = invoke("validate", orders)
     assert f"{orders}:3: cashback_rate: got ''" in result.stderr
+
+
+# --- 7. the output's format from its name ----------------------------------------------------------
+
+EXAMPLES = ["examples/orders.csv", "--disputes", "examples/disputes.csv", "--as-of", AS_OF]
+
+
+@pytest.fixture
+def in_repo(monkeypatch):
+    """Run from the repository's root, where the README's example paths are."""
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    return invoke
+
+
+def test_a_json_or_csv_name_writes_that_format(tmp_path, in_repo):
+    for suffix in ("json", "csv"):
+        target = tmp_path / f"rep.{suffix}"
+        assert in_repo("status", *EXAMPLES, "-o", str(target)).exit_code == 0
+        expected = in_repo("status", *EXAMPLES, "--format", suffix).stdout
+        assert target.read_text(encoding="utf-8") == expected
+    target = tmp_path / "up.json"
+    assert in_repo("upcoming", *EXAMPLES, "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["by"] == "week"
+
+
+def test_a_name_and_a_format_that_disagree_are_refused(tmp_path, in_repo):
+    for args in (
+        ["-o", str(tmp_path / "rep.json"), "--format", "csv"],
+        ["-o", str(tmp_path / "rep.csv"), "-f", "table"],
+    ):
+        result = in_repo("status", *EXAMPLES, *args)
+        assert result.exit_code == 2
+        assert "--format" in result.stderr
+    assert not list(tmp_path.iterdir())
+    result = in_repo("dispute", "A1001", "--orders", "examples/orders.csv", "-o", str(tmp_path / "d.csv"))
+    assert result.exit_code == 2
+    # a name that says no format keeps the table, as before
+    assert in_repo("status", *EXAMPLES, "-o", str(tmp_path / "rep.txt")).exit_code == 0
+    assert "Orders as of" in (tmp_path / "rep.txt").read_text(encoding="utf-8")
+
+
+def test_an_xlsx_name_writes_a_workbook_of_numbers_and_dates(tmp_path, in_repo):
+    openpyxl = pytest.importorskip("openpyxl")
+    from datetime import datetime
+
+    target = tmp_path / "rep.xlsx"
+    result = in_repo("status", *EXAMPLES, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["orders", "totals"]
+    rows = list(book["orders"].iter_rows(values_only=True))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[:3] == ("order_id", "ordered_at", "currency") and len(rows) == 12  # 11 orders
+    # A1001: 100.00 USD at 5 %, ordered 11-20, pending until 12-05
+    assert first["order_id"] == "A1001" and first["ordered_at"] == datetime(2026, 11, 20)
+    assert first["amount"] == 100 and first["cashback"] == 5 and first["confirm_on"] == datetime(2026, 12, 5)
+    totals = {row[0]: row for row in book["totals"].iter_rows(values_only=True) if row[0]}
+    assert totals["USD"][1:] == (9, 11, 67.27, 9.23)  # the example totals, as numbers
+    assert book["orders"]["D2"].number_format == "#,##0.00"

@@ -45,6 +45,7 @@ from .common import (
     stop_on_problems,
     written_currency,
 )
+from .report_format import report_format
 
 Steps = Callable[[Callable[[str], str]], list[str]]  # the explanation, in the language it is given
 
@@ -105,8 +106,14 @@ def dispute(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        DisputeFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
-    ] = DisputeFormat.table,
+        DisputeFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json for scripts (-o NAME.json says it too).",
+            show_default="table",
+        ),
+    ] = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -129,6 +136,7 @@ def dispute(
 
     Example (what-if at a store): cashback dispute --amount 100 --refund 40 --store AliExpress --rate 5 --config examples/cashback.toml
     """
+    format, _workbook = report_format(format, output, DisputeFormat)
     if dispute_days is not None and resolved_on is not None:
         raise fail(
             _("--dispute-days and --resolved-on both say when the dispute ends: give one of them"), EXIT_USAGE

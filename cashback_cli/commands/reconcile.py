@@ -40,6 +40,7 @@ from .common import (
     report_sink,
     written_currency,
 )
+from .report_format import report_format
 
 EXIT_DIFFER = 4  # the service and the rules differ: a script can branch on it
 
@@ -55,8 +56,14 @@ def reconcile(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json or csv for scripts (-o NAME.json or NAME.csv says it too).",
+            show_default="table",
+        ),
+    ] = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -79,6 +86,7 @@ def reconcile(
     from ..core.reconcile import Reconciliation
     from ..run.pipeline import evaluate_files
 
+    format, _workbook = report_format(format, output, Format)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
     options, _written = written_currency(orders, options, book)

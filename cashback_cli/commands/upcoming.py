@@ -44,6 +44,7 @@ from .common import (
     workers_for,
     written_currency,
 )
+from .report_format import report_format
 
 BAR_WIDTH = 40
 # Whole titles, not "by {period}": each language words the period its own way.
@@ -67,8 +68,14 @@ def upcoming(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json or csv for scripts (-o NAME.json or NAME.csv says it too).",
+            show_default="table",
+        ),
+    ] = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -87,6 +94,7 @@ def upcoming(
     from ..core.timeline import PERIODS, timeline
     from ..run.duckdb_engine import evaluate_files
 
+    format, _workbook = report_format(format, output, Format)
     if by not in PERIODS:
         raise typer.BadParameter(
             _("got {value}, expected one of {choices}").format(value=repr(by), choices=", ".join(PERIODS)),
