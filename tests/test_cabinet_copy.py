@@ -324,3 +324,56 @@ def test_an_xlsx_name_writes_a_workbook_of_numbers_and_dates(tmp_path, in_repo):
     totals = {row[0]: row for row in book["totals"].iter_rows(values_only=True) if row[0]}
     assert totals["USD"][1:] == (9, 11, 67.27, 9.23)  # the example totals, as numbers
     assert book["orders"]["D2"].number_format == "#,##0.00"
+
+
+# --- 8. dates in words, help examples, what-if wording -------------------------------------------
+
+
+def test_a_what_if_full_refund_says_the_day_the_refund_ends_the_dispute():
+    # ordered 11-20 (hold until 12-05); the dispute opened 11-24 ends 2 days later with a full refund
+    args = ["dispute", "--amount", "100", "--refund", "100", "--rate", "5", "--as-of", AS_OF]
+    result = invoke(*args, "--ordered-at", "2026-11-20", "--dispute-days", "2")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stdout.splitlines() if "Confirm on" in line)
+    assert "lost on 2026-11-26, the day of the refund" in line
+    assert "final on 2026-12-05" not in line
+
+
+def test_the_reconcile_help_example_prints_the_currency_of_its_cabinet(monkeypatch):
+    import shlex
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    shown = invoke("reconcile", "--help").stdout
+    (line,) = [line for line in shown.splitlines() if "Example" in line and "cabinet.csv" in line]
+    args = shlex.split(line.split(":", 1)[1].strip(" │"))[1:]
+    result = invoke(*args)
+    assert result.exit_code == 4, result.output
+    assert "RUB" in result.stdout and "USD" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("5 октября 2026", "2026-10-05"),
+        ("5 октября 2026 г.", "2026-10-05"),
+        ("5 окт. 2026", "2026-10-05"),
+        ("1 мая 2026 года", "2026-05-01"),
+        ("5 жовтня 2026", "2026-10-05"),
+        ("5 жовтня 2026 р.", "2026-10-05"),
+        ("17 листопада 2026", "2026-11-17"),
+        ("24 Nov 2026", "2026-11-24"),
+    ],
+)
+def test_dates_written_out_in_russian_and_ukrainian_are_read(tmp_path, written, day):
+    orders = write(tmp_path, "orders.csv", f"Номер;Дата;Сумма;Ставка\nA1;{written};100,00 ₽;5\n")
+    result = invoke("status", orders, "--as-of", AS_OF, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["orders"][0]["ordered_at"] == day
+
+
+def test_a_written_out_date_that_is_no_date_is_refused(tmp_path):
+    orders = write(tmp_path, "orders.csv", "Номер;Дата;Сумма;Ставка\nA1;31 февраля 2026;100,00 ₽;5\n")
+    result = invoke("validate", orders)
+    assert result.exit_code == 1
+    assert "got '31 февраля 2026', expected a real calendar date" in result.stderr

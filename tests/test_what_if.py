@@ -152,8 +152,8 @@ def test_the_table_shows_both_sides_with_their_dates():
 
 def test_the_table_says_a_cancelled_side_is_final_on_its_date():
     out = ok_table(*ORDER, "--refund", "100", "--dispute-days", "30")
-    # No dispute: confirmed on 11-16; with the full refund: cancelled, final on 12-24.
-    assert row(out, "Confirm on") == ["2026-11-16", "final on 2026-12-24"]
+    # No dispute: confirmed on 11-16; with the full refund: cancelled on 12-24, the refund's day.
+    assert row(out, "Confirm on") == ["2026-11-16", "lost on 2026-12-24, the day of the refund"]
     assert re.search(r"Final on\s+2026-12-24", out)  # the panel's label for the cancelled order
 
 

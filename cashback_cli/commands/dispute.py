@@ -173,7 +173,7 @@ def dispute(
         if refund is None:
             title = _("Order {order_id}").format(order_id=order_id)
             steps = _steps(order, their_disputes, day, policy, result)
-            _print(result, steps, None, False, format, rounding.value, title, output, inputs, keys)
+            _print(result, steps, None, False, None, format, rounding.value, title, output, inputs, keys)
             return
         what_if = _what_if_on_order(order, their_disputes, refund, ending, day, policy)
         title = _("What if: order {order_id}").format(order_id=order_id)
@@ -243,7 +243,8 @@ def _steps(
     return lambda tr: explain(order, disputes, day, policy, result, tr)
 
 
-WhatIf = tuple[OrderResult, Steps, OrderResult, bool]  # with the dispute, its steps, without it, others
+# with the dispute, its steps, without it, whether the order has disputes of its own, the day it ends
+WhatIf = tuple[OrderResult, Steps, OrderResult, bool, date]
 
 
 def _what_if(
@@ -376,7 +377,8 @@ def _evaluated(
     if without is None:
         without = _evaluate(order, existing, on, policy)
     others = any(d.opened_at <= on for d in existing)
-    return with_dispute, _steps(order, everything, on, policy, with_dispute), without, others
+    ends = claim.resolved_at or on
+    return with_dispute, _steps(order, everything, on, policy, with_dispute), without, others, ends
 
 
 def _evaluate(order: Order, disputes: Sequence[Dispute], on: date, policy: Policy) -> OrderResult:
@@ -399,6 +401,7 @@ def _print(
     steps: Steps,
     without: OrderResult | None,
     others: bool,
+    ends: date | None,
     format: DisputeFormat,
     rounding: str,
     title: str,
@@ -424,5 +427,5 @@ def _print(
 
         console = make_console(out if output not in (None, "-") else None)
         if without is not None:
-            console.print(what_if_table(without, result, rounding, others))
+            console.print(what_if_table(without, result, rounding, others, ends))
         console.print(dispute_panel(result, steps(_), rounding, title))

@@ -79,7 +79,7 @@ def reconcile(
     Orders that agree are counted; those that differ are listed with a verdict and what is at
     stake. Exit code 0 when all agree, 4 when any order differs.
 
-    Example: cashback reconcile examples/cabinet.csv --disputes examples/cabinet-disputes.csv --rate 5 --as-of 2026-11-24
+    Example: cashback reconcile examples/cabinet.csv --disputes examples/cabinet-disputes.csv --currency RUB --as-of 2026-11-24
 
     Example: cashback reconcile examples/networks/admitad.json --profile admitad --as-of 2026-11-24 --format json
     """

@@ -338,11 +338,12 @@ def steps_text(steps: Sequence[str]) -> Text:
 
 
 def what_if_table(
-    without: OrderResult, with_refund: OrderResult, rounding: str, others: bool = False
+    without: OrderResult, with_refund: OrderResult, rounding: str, others: bool = False, ends=None
 ) -> Table:
     """The shopper's choice side by side: no dispute, or a dispute ending with this refund, each
-    with the day its cashback is confirmed. With `others`, the order has disputes of its own,
-    which count on both sides: the choice is about one more."""
+    with the day its cashback is confirmed; a refund in full says the day it ends the dispute
+    (`ends`), which is when the cashback is lost. With `others`, the order has disputes of its
+    own, which count on both sides: the choice is about one more."""
     cur = without.currency
     table = Table(title=_("What a dispute does to the cashback"), title_justify="left", header_style="bold")
     table.add_column("")
@@ -370,6 +371,8 @@ def what_if_table(
             return human_reason(result)  # a dispute is open: no one knows the day yet
         day = formats.day(result.confirm_on)
         if result.status is Status.CANCELLED and not both_cancelled:
+            if result is with_refund and ends is not None and result.refunded == result.amount:
+                return _("lost on {date}, the day of the refund").format(date=formats.day(ends))
             return _("final on {date}").format(date=day)
         return day
 
