@@ -377,3 +377,20 @@ def test_a_written_out_date_that_is_no_date_is_refused(tmp_path):
     result = invoke("validate", orders)
     assert result.exit_code == 1
     assert "got '31 февраля 2026', expected a real calendar date" in result.stderr
+
+
+def test_a_workbook_never_turns_a_cell_into_a_formula(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    orders = write(
+        tmp_path,
+        "f.csv",
+        'order_id,ordered_at,amount,cashback_rate,store\n=1+2,2026-10-01,100,5,"=HYPERLINK(""x"")"\n',
+    )
+    target = tmp_path / "f.xlsx"
+    assert invoke("status", orders, "--as-of", AS_OF, "--by", "store", "-o", str(target)).exit_code == 0
+    book = openpyxl.load_workbook(target)
+    cells = [
+        cell for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)
+    ]
+    assert {cell.value for cell in cells} >= {"=1+2", '=HYPERLINK("x")'}
+    assert all(cell.data_type == "s" for cell in cells)

@@ -54,7 +54,7 @@ def write_workbook(
     for (store, cur), sums in rows:
         digits = minor_digits(cur)
         figures = [_money(sheet, value, digits) for value in (sums.pending, sums.confirmed, sums.cancelled)]
-        sheet.append([*((store,) if by_store else ()), cur, sums.orders, *figures])
+        sheet.append([*((_text(sheet, store),) if by_store else ()), cur, sums.orders, *figures])
     sheet.append([])
     sheet.append(["as_of", _day(sheet, as_of)])
     if partial:
@@ -72,7 +72,16 @@ def _cell(sheet, name: str, value, digits: int):
         return Decimal(value)
     if name in _DATES:
         return _day(sheet, date.fromisoformat(value))
-    return value
+    return _text(sheet, value)
+
+
+def _text(sheet, value: str):
+    """Text stays text: an order id or a store written "=…" never becomes a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _money(sheet, value: Decimal, digits: int):
