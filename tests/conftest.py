@@ -27,6 +27,8 @@ ORDER_KEYS = [
     "confirm_on",
     "reason",
 ]
+# The example orders have a store column: their order objects carry it after ORDER_KEYS
+EXAMPLE_KEYS = [*ORDER_KEYS, "store"]
 # The keys of an order's figures, what every input shape of one sale must agree on
 FIGURE_KEYS = (
     "amount",

@@ -12,6 +12,7 @@ import pytest
 from conftest import (
     DISPUTES_CSV,
     EXAMPLE_FIGURES,
+    EXAMPLE_KEYS,
     EXAMPLE_TOTALS,
     EXAMPLES_AS_OF,
     ORDER_KEYS,
@@ -70,7 +71,7 @@ def test_status_json_has_the_spec_keys_in_the_spec_order():
     assert list(document) == ["as_of", "orders", "totals"]
     assert document["as_of"] == EXAMPLES_AS_OF
     for order in document["orders"]:
-        assert list(order) == ORDER_KEYS
+        assert list(order) == EXAMPLE_KEYS
     for sums in document["totals"].values():
         assert list(sums) == ["orders", "pending", "confirmed", "cancelled"]
 
@@ -137,7 +138,7 @@ def test_status_csv_header_is_the_json_keys_and_rows_match_the_json():
     result = invoke(*STATUS, "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ORDER_KEYS
+    assert rows[0] == EXAMPLE_KEYS
     document = ok_json(*STATUS, "--format", "json")
     as_text = [
         ["" if value is None else str(value) for value in order.values()] for order in document["orders"]
@@ -206,8 +207,8 @@ def test_orders_json_also_given_as_disputes_file_counts_its_disputes_once():
 def test_dispute_gives_the_status_figures_plus_an_explanation(order_id):
     document = ok_json(*dispute_args(order_id), "--format", "json")
     status_row = next(o for o in ok_json(*STATUS, "--format", "json")["orders"] if o["order_id"] == order_id)
-    assert list(document) == [*ORDER_KEYS, "explanation"]
-    assert {key: document[key] for key in ORDER_KEYS} == status_row
+    assert list(document) == [*EXAMPLE_KEYS, "explanation"]
+    assert {key: document[key] for key in EXAMPLE_KEYS} == status_row
     assert figures_of(document) == expected_example_object(order_id)
     explanation = document["explanation"]
     assert isinstance(explanation, list) and explanation

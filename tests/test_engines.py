@@ -88,7 +88,7 @@ def without_fixed_figures_or_caps(data: Dataset) -> Dataset:
     ]
     columns = tuple(column for column in data.order_columns if column not in gone)
     if "expected_cashback" in data.order_columns and "cashback_rate" not in columns:
-        columns += ("cashback_rate",)  # the rate that replaces a fixed figure needs its column
+        columns += ("cashback_rate",)  # the rate that takes the fixed figure's place is written
     policy = None if data.policy is None else re.sub(r'max_cashback = "[^"]*"\n', "", data.policy)
     return data._replace(orders=orders, policy=policy, order_columns=columns)
 

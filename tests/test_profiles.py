@@ -55,8 +55,9 @@ def seen(order: dict) -> tuple:
     """(the figures of FIGURE_KEYS, {the reported keys present: their values}), ordered as keyed."""
     assert list(order)[: len(ORDER_KEYS)] == ORDER_KEYS
     extra = list(order)[len(ORDER_KEYS) :]
-    assert extra == [key for key in REPORTED_KEYS if key in extra]  # REPORTED_KEYS' order
-    return tuple(order[key] for key in FIGURE_KEYS), {key: order[key] for key in extra}
+    # the store (where the network names one), then REPORTED_KEYS, in that order
+    assert extra == [key for key in ("store", *REPORTED_KEYS) if key in extra]
+    return tuple(order[key] for key in FIGURE_KEYS), {key: order[key] for key in extra if key != "store"}
 
 
 def reported(status_: str | None, word: str | None, cashback: str | None, locks_on=None, *, lock=True):
@@ -518,7 +519,7 @@ CASHBACK_ONLY = {"reported_cashback"}  # Rakuten publishes no status and no lock
 
 def test_rakuten_events_with_line_items_and_a_return_row(tmp_path):
     orders = status(write(tmp_path, "rakuten.json", RAKUTEN), "--profile", "rakuten")
-    assert all(set(order) - set(ORDER_KEYS) == CASHBACK_ONLY for order in orders.values())
+    assert all(set(order) - {*ORDER_KEYS, "store"} == CASHBACK_ONLY for order in orders.values())
     assert_orders(
         orders,
         {
@@ -550,7 +551,7 @@ RR-7703311,10/27/26,09:15:44,44120,Juniper Tea Co.,SKU-POT,Glass Teapot,-45.00,-
 
 def test_rakuten_report_csv_with_month_first_dates_and_a_return(tmp_path):
     orders = status(write(tmp_path, "report.csv", RAKUTEN_REPORT), "--profile", "rakuten-report")
-    assert all(set(order) - set(ORDER_KEYS) == CASHBACK_ONLY for order in orders.values())
+    assert all(set(order) - {*ORDER_KEYS, "store"} == CASHBACK_ONLY for order in orders.values())
     # m/d/yy: 11/08/26 is 8 November 2026 (read day first it would be 11 August)
     assert {oid: order["ordered_at"] for oid, order in orders.items()} == {
         "RR-7703311": "2026-10-05",
@@ -669,11 +670,11 @@ def test_csv_report_with_a_profile_carries_the_reported_columns(tmp_path):
     result = invoke("status", path, "--profile", "admitad", "--as-of", AS_OF, "-f", "csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split(",") == [*ORDER_KEYS, *REPORTED_KEYS]
+    assert lines[0].split(",") == [*ORDER_KEYS, "store", *REPORTED_KEYS]
     # AD-1003: declined by the network, so cancelled with its word (see the JSON test above)
     row = next(line for line in lines if line.startswith("AD-1003,"))
     assert row.endswith(
-        ",cancelled,2026-11-19,cancelled by the network: declined,cancelled,declined,0.00,2026-11-19"
+        ",cancelled,2026-11-19,cancelled by the network: declined,Nord Bike,cancelled,declined,0.00,2026-11-19"
     )
 
 

@@ -35,6 +35,8 @@ DIFFERENCE_KEYS = [
     "over",
     "why",
 ]
+# What the order object adds when its input carries it (as `status` prints it), in this order
+CARRIED_KEYS = ["store", "reported_status", "network_status", "reported_cashback", "locks_on"]
 TOTAL_KEYS = ["compared", "differ", "at_stake", "over", "not_compared"]
 ENV = {"NO_COLOR": "1", "COLUMNS": "250", "LC_ALL": "", "LC_MESSAGES": "", "LANG": ""}
 
@@ -65,9 +67,17 @@ def reconcile_json(orders: Path, *options, code: int = 4) -> dict:
     assert list(document) == ["as_of", "differences", "totals"]
     assert document["as_of"] == AS_OF
     for difference in document["differences"]:
-        assert list(difference) == DIFFERENCE_KEYS  # the order object's keys, then the verdict's
+        keys = list(difference)  # the order object's keys (with what its input carries), the verdict's
+        carried = keys[len(ORDER_KEYS) : -4]
+        assert keys[: len(ORDER_KEYS)] == ORDER_KEYS and keys[-4:] == DIFFERENCE_KEYS[-4:]
+        assert carried == [key for key in CARRIED_KEYS if key in carried]
+        assert {"reported_status", "reported_cashback"} <= set(carried)
     for totals in document["totals"].values():
         assert list(totals) == TOTAL_KEYS
+    # the figures worked by hand below are keyed by DIFFERENCE_KEYS
+    document["differences"] = [
+        {key: found[key] for key in DIFFERENCE_KEYS} for found in document["differences"]
+    ]
     return document
 
 
@@ -252,8 +262,9 @@ def test_csv_has_the_json_keys_as_header_and_one_row_per_difference(cabinet):
     result = reconcile(orders, "--disputes", disputes, "-f", "csv")
     assert result.exit_code == 4, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == DIFFERENCE_KEYS
-    document = reconcile_json(orders, "--disputes", disputes)
+    reconcile_json(orders, "--disputes", disputes)  # the keys' order checked there
+    document = json.loads(reconcile(orders, "--disputes", disputes, "-f", "json").stdout)
+    assert rows[0] == list(document["differences"][0])
     expected_rows = [
         ["" if value is None else value for value in difference.values()]
         for difference in document["differences"]
@@ -262,7 +273,7 @@ def test_csv_has_the_json_keys_as_header_and_one_row_per_difference(cabinet):
     # one row written out in full: the partial refund the service cancelled
     assert (
         "U-PART,2026-10-01,USD,1000.00,400.00,5,50.00,30.00,20.00,confirmed,2026-10-20,"
-        "confirmed on 2026-10-20,cancelled,0.00,cancelled_but_owed,30.00,0.00,"
+        "confirmed on 2026-10-20,cancelled,cancelled,0.00,cancelled_but_owed,30.00,0.00,"
         '"the service cancelled it, but only 400.00 USD of 1000.00 USD was refunded: '
         '30.00 USD cashback is still due"'
     ) in result.stdout.splitlines()
@@ -305,7 +316,9 @@ C,2026-10-01,50.00,5,,
     assert "All 2 orders compared agree with the rules." in result.stdout
     result = reconcile(orders, "-f", "csv")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [",".join(DIFFERENCE_KEYS)]
+    # the order object of `status` for this file, with what the service reports, then the verdict's
+    header = [*ORDER_KEYS, "reported_status", "network_status", "reported_cashback", *DIFFERENCE_KEYS[-4:]]
+    assert result.stdout.splitlines() == [",".join(header)]
 
 
 def test_a_file_with_nothing_reported_compares_nothing_and_says_so(tmp_path):
@@ -568,16 +581,19 @@ def test_a_cashback_column_beside_a_status_column_is_the_reported_cashback(tmp_p
         "over",
         "2.00",
     )
-    # `status` of that file keeps the plain shape, with the figures of the file without both columns
+    # `status` of that file has the figures of the file without both columns, and (as reconcile
+    # and dispute do) what the service reports
     plain_result = invoke("status", bare, "--rate", "5", "--as-of", AS_OF, "-f", "json")
     result = invoke("status", with_status, "--rate", "5", "--as-of", AS_OF, "-f", "json")
     assert result.exit_code == plain_result.exit_code == 0, result.output
     (order,) = json.loads(result.stdout)["orders"]
-    assert list(order) == ORDER_KEYS
-    assert result.stdout == plain_result.stdout
+    reported = ["reported_status", "network_status", "reported_cashback"]
+    assert list(order) == [*ORDER_KEYS, *reported]
+    assert {key: order[key] for key in ORDER_KEYS} == json.loads(plain_result.stdout)["orders"][0]
+    assert [order[key] for key in reported] == ["confirmed", "confirmed", "7.00"]
     assert order["expected_cashback"] == order["cashback"] == "5.00"
     result = invoke("status", with_status, "--rate", "5", "--as-of", AS_OF, "-f", "csv")
-    assert result.stdout.splitlines()[0] == ",".join(ORDER_KEYS)
+    assert result.stdout.splitlines()[0] == ",".join([*ORDER_KEYS, *reported])
     # Without a status column the same "cashback" is the fixed expected cashback: 7.00, rate null.
     result = invoke("status", without_status, "--rate", "5", "--as-of", AS_OF, "-f", "json")
     (order,) = json.loads(result.stdout)["orders"]
@@ -705,20 +721,26 @@ C-102;05.10.2026;Ozon;1 000,00;5;50,00;отклонён
     result = invoke(*args, "--format", "json")
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
-    reported_keys = ["reported_status", "network_status", "reported_cashback", "locks_on"]
+    # the keys `status` gives this file's orders: its store, what the cabinet reports (no lock date)
+    reported_keys = ["store", "reported_status", "network_status", "reported_cashback"]
     assert list(found) == [*ORDER_KEYS, *reported_keys, "explanation"]
     assert (found["cashback"], found["status"]) == ("30.00", "confirmed")
     assert (
+        found["store"],
         found["reported_status"],
         found["network_status"],
         found["reported_cashback"],
-        found["locks_on"],
     ) == (
+        "Ozon",
         "cancelled",
         "отклонён",
         "50.00",
-        None,
     )
+    status_json = invoke(
+        "status", orders, "-d", disputes, "--currency", "RUB", "--as-of", AS_OF, "-f", "json"
+    )
+    (order,) = json.loads(status_json.stdout)["orders"]
+    assert order == {key: value for key, value in found.items() if key != "explanation"}
 
 
 # --- 5. property: copying the rules' own figures agrees; moving one value differs once ----------------

@@ -51,19 +51,20 @@ EXAMPLE_REASONS = {
     "A1011": "confirmed on 2026-11-20",  # resolved 11-20, after the hold end 11-02
 }
 
+# (the examples have a store column: it follows the reason)
 STATUS_CSV = """\
-order_id,ordered_at,currency,amount,refunded,rate,expected_cashback,cashback,cancelled_cashback,status,confirm_on,reason
-A1001,2026-11-20,USD,100.00,0.00,5,5.00,5.00,0.00,pending,2026-12-05,on hold until 2026-12-05
-A1002,2026-10-01,USD,250.00,0.00,4,10.00,10.00,0.00,confirmed,2026-10-16,confirmed on 2026-10-16
-A1003,2026-10-10,USD,80.00,80.00,5,4.00,0.00,4.00,cancelled,2026-10-25,refunded in full
-A1004,2026-10-15,USD,100.00,40.00,5,5.00,3.00,2.00,confirmed,2026-11-02,confirmed on 2026-11-02
-A1005,2026-11-01,USD,60.00,0.00,10,6.00,6.00,0.00,pending,,dispute open
-A1006,2026-10-05,USD,120.00,0.00,5,6.00,6.00,0.00,confirmed,2026-10-22,confirmed on 2026-10-22
-A1007,2026-10-20,USD,300.00,80.00,3,9.00,6.60,2.40,confirmed,2026-11-15,confirmed on 2026-11-15
-A1008,2026-11-10,RUB,5000.00,0.00,7,350.00,350.00,0.00,pending,2026-11-25,on hold until 2026-11-25
-A1009,2026-10-01,JPY,12000,0,5,600,600,0,confirmed,2026-10-16,confirmed on 2026-10-16
-A1010,2026-10-12,USD,1000.00,0.00,8,40.00,40.00,0.00,confirmed,2026-10-27,confirmed on 2026-10-27
-A1011,2026-10-18,USD,45.00,15.00,,2.50,1.67,0.83,confirmed,2026-11-20,confirmed on 2026-11-20
+order_id,ordered_at,currency,amount,refunded,rate,expected_cashback,cashback,cancelled_cashback,status,confirm_on,reason,store
+A1001,2026-11-20,USD,100.00,0.00,5,5.00,5.00,0.00,pending,2026-12-05,on hold until 2026-12-05,AliExpress
+A1002,2026-10-01,USD,250.00,0.00,4,10.00,10.00,0.00,confirmed,2026-10-16,confirmed on 2026-10-16,Amazon
+A1003,2026-10-10,USD,80.00,80.00,5,4.00,0.00,4.00,cancelled,2026-10-25,refunded in full,AliExpress
+A1004,2026-10-15,USD,100.00,40.00,5,5.00,3.00,2.00,confirmed,2026-11-02,confirmed on 2026-11-02,AliExpress
+A1005,2026-11-01,USD,60.00,0.00,10,6.00,6.00,0.00,pending,,dispute open,AliExpress
+A1006,2026-10-05,USD,120.00,0.00,5,6.00,6.00,0.00,confirmed,2026-10-22,confirmed on 2026-10-22,Ozon
+A1007,2026-10-20,USD,300.00,80.00,3,9.00,6.60,2.40,confirmed,2026-11-15,confirmed on 2026-11-15,AliExpress
+A1008,2026-11-10,RUB,5000.00,0.00,7,350.00,350.00,0.00,pending,2026-11-25,on hold until 2026-11-25,Wildberries
+A1009,2026-10-01,JPY,12000,0,5,600,600,0,confirmed,2026-10-16,confirmed on 2026-10-16,Rakuten
+A1010,2026-10-12,USD,1000.00,0.00,8,40.00,40.00,0.00,confirmed,2026-10-27,confirmed on 2026-10-27,AliExpress
+A1011,2026-10-18,USD,45.00,15.00,,2.50,1.67,0.83,confirmed,2026-11-20,confirmed on 2026-11-20,eBay
 """
 
 

@@ -152,8 +152,8 @@ def test_the_table_shows_both_sides_with_their_dates():
 
 def test_the_table_says_a_cancelled_side_is_final_on_its_date():
     out = ok_table(*ORDER, "--refund", "100", "--dispute-days", "30")
-    # No dispute: confirmed on 11-16; with the full refund: cancelled, final on 12-24.
-    assert row(out, "Confirm on") == ["2026-11-16", "final on 2026-12-24"]
+    # No dispute: confirmed on 11-16; with the full refund: cancelled on 12-24, the refund's day.
+    assert row(out, "Confirm on") == ["2026-11-16", "lost on 2026-12-24, the day of the refund"]
     assert re.search(r"Final on\s+2026-12-24", out)  # the panel's label for the cancelled order
 
 
@@ -212,7 +212,8 @@ def test_a_what_if_on_an_order_of_the_examples():
     )
     assert figures(document, *MONEY) == ("50.00", "2.50", "2.50", "pending", "2026-12-05")
     assert figures(document, *WITHOUT) == ("5.00", "2026-12-05")
-    assert list(document) == WHAT_IF_KEYS
+    # an order of the examples, which have a store column: the keys `status` gives it, then the what-if's
+    assert list(document) == [*ORDER_KEYS, "store", *WHAT_IF_KEYS[len(ORDER_KEYS) :]]
 
 
 def test_the_orders_own_disputes_still_count():
@@ -343,4 +344,4 @@ def test_an_open_dispute_is_still_open_on_the_as_of_date():
     args = ["A1005", "--orders", str(ORDERS_CSV), "--disputes", str(DISPUTES_CSV), "--as-of", EXAMPLES_AS_OF]
     document = ok_json(*args)
     assert document["explanation"][1] == "Dispute opened on 2026-11-10 is still open on 2026-11-24."
-    assert list(document) == [*ORDER_KEYS, "explanation"]  # no what-if keys without --refund
+    assert list(document) == [*ORDER_KEYS, "store", "explanation"]  # no what-if keys without --refund

@@ -371,6 +371,42 @@ def load_options(
     )
 
 
+def written_currency(orders: str, options: LoadOptions, book: PolicyBook) -> tuple[LoadOptions, str | None]:
+    """Options for a file whose amounts carry the currency ("1 000,00 ₽", then "890"), with the
+    currency they name when they agree. Only when nothing else says it (no --currency, no
+    policy currency): a shopper's own signs beat a guessed USD, never a stated currency."""
+    if options.profile is not None or book.base["currency"].source != "built-in":
+        return options, None
+    from ..inputs.readers import scan_written_currencies
+    from ..inputs.signs import with_written_currency
+
+    try:
+        found = scan_written_currencies(orders, options)
+    except InputError:  # a missing or unreadable file: the run itself names it
+        return options, None
+    return with_written_currency(options, found), found.one if found is not None else None
+
+
+def order_keys(orders: str, options: LoadOptions) -> tuple[str, ...]:
+    """The keys an order object adds for this input, the same in `status`, `dispute`,
+    `reconcile`, JSON and CSV: `store` when it has stores, and what the service or network
+    reports when it carries a status or a cashback of its own. A plain file adds none, so its
+    reports never change."""
+    if options.profile is not None:
+        store = ("store",) if "store" in options.profile.fields else ()
+        return (*store, *options.profile.reported_keys)
+    from ..inputs.readers import order_columns
+
+    try:
+        columns = order_columns(orders, options)
+    except InputError:  # a missing or unreadable file: the run itself names it
+        return ()
+    keys = ["store"] if "store" in columns else []
+    if {"reported_status", "reported_cashback"} & columns:
+        keys += ["reported_status", "network_status", "reported_cashback"]
+    return tuple(keys)
+
+
 MONEY_FIELDS = (
     "amount",
     "commission",

@@ -39,10 +39,13 @@ from .common import (
     fail,
     load_options,
     option_value,
+    order_keys,
     policy_book,
     report_sink,
     stop_on_problems,
+    written_currency,
 )
+from .report_format import report_format
 
 Steps = Callable[[Callable[[str], str]], list[str]]  # the explanation, in the language it is given
 
@@ -103,8 +106,14 @@ def dispute(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        DisputeFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
-    ] = DisputeFormat.table,
+        DisputeFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json for scripts (-o NAME.json says it too).",
+            show_default="table",
+        ),
+    ] = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -127,6 +136,7 @@ def dispute(
 
     Example (what-if at a store): cashback dispute --amount 100 --refund 40 --store AliExpress --rate 5 --config examples/cashback.toml
     """
+    format, _workbook = report_format(format, output, DisputeFormat)
     if dispute_days is not None and resolved_on is not None:
         raise fail(
             _("--dispute-days and --resolved-on both say when the dispute ends: give one of them"), EXIT_USAGE
@@ -156,16 +166,18 @@ def dispute(
         options = load_options(
             encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet
         )
+        options, _written = written_currency(orders, options, book)
+        keys = order_keys(orders, options)  # the order object's keys, as status prints them
         order, result, their_disputes, policy = _found_order(order_id, orders, disputes, options, day, book)
         inputs = [orders, *(disputes or ()), book.path or ""]
         if refund is None:
             title = _("Order {order_id}").format(order_id=order_id)
             steps = _steps(order, their_disputes, day, policy, result)
-            _print(result, steps, None, False, format, rounding.value, title, output, inputs)
+            _print(result, steps, None, False, None, format, rounding.value, title, output, inputs, keys)
             return
         what_if = _what_if_on_order(order, their_disputes, refund, ending, day, policy)
         title = _("What if: order {order_id}").format(order_id=order_id)
-        _print(*what_if, format, rounding.value, title, output, inputs)
+        _print(*what_if, format, rounding.value, title, output, inputs, keys)
     elif amount is not None:
         policy = book.for_store(store)
         if policy is None:
@@ -231,7 +243,8 @@ def _steps(
     return lambda tr: explain(order, disputes, day, policy, result, tr)
 
 
-WhatIf = tuple[OrderResult, Steps, OrderResult, bool]  # with the dispute, its steps, without it, others
+# with the dispute, its steps, without it, whether the order has disputes of its own, the day it ends
+WhatIf = tuple[OrderResult, Steps, OrderResult, bool, date]
 
 
 def _what_if(
@@ -364,7 +377,8 @@ def _evaluated(
     if without is None:
         without = _evaluate(order, existing, on, policy)
     others = any(d.opened_at <= on for d in existing)
-    return with_dispute, _steps(order, everything, on, policy, with_dispute), without, others
+    ends = claim.resolved_at or on
+    return with_dispute, _steps(order, everything, on, policy, with_dispute), without, others, ends
 
 
 def _evaluate(order: Order, disputes: Sequence[Dispute], on: date, policy: Policy) -> OrderResult:
@@ -387,19 +401,21 @@ def _print(
     steps: Steps,
     without: OrderResult | None,
     others: bool,
+    ends: date | None,
     format: DisputeFormat,
     rounding: str,
     title: str,
     output: str | None,
     inputs: list[str],
+    keys: tuple[str, ...] = (),
 ) -> None:
     with report_sink(output, inputs) as out:
         if format is DisputeFormat.json:
             from ..core.money import format_money
             from ..output.explanation import english
-            from ..output.render import REPORTED_KEYS, order_object, write_json_object
+            from ..output.render import order_object, write_json_object
 
-            document = order_object(result, rounding, REPORTED_KEYS if result.reported is not None else ())
+            document = order_object(result, rounding, keys)
             document["explanation"] = steps(english)  # JSON keeps English whatever the language
             if without is not None:
                 document["without_dispute"] = format_money(without.cashback, without.currency)
@@ -411,5 +427,5 @@ def _print(
 
         console = make_console(out if output not in (None, "-") else None)
         if without is not None:
-            console.print(what_if_table(without, result, rounding, others))
+            console.print(what_if_table(without, result, rounding, others, ends))
         console.print(dispute_panel(result, steps(_), rounding, title))

@@ -35,9 +35,12 @@ from .common import (
     fail,
     future_warning,
     load_options,
+    order_keys,
     policy_book,
     report_sink,
+    written_currency,
 )
+from .report_format import report_format
 
 EXIT_DIFFER = 4  # the service and the rules differ: a script can branch on it
 
@@ -53,8 +56,14 @@ def reconcile(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json or csv for scripts (-o NAME.json or NAME.csv says it too).",
+            show_default="table",
+        ),
+    ] = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -70,15 +79,17 @@ def reconcile(
     Orders that agree are counted; those that differ are listed with a verdict and what is at
     stake. Exit code 0 when all agree, 4 when any order differs.
 
-    Example: cashback reconcile examples/cabinet.csv --disputes examples/cabinet-disputes.csv --rate 5 --as-of 2026-11-24
+    Example: cashback reconcile examples/cabinet.csv --disputes examples/cabinet-disputes.csv --currency RUB --as-of 2026-11-24
 
     Example: cashback reconcile examples/networks/admitad.json --profile admitad --as-of 2026-11-24 --format json
     """
     from ..core.reconcile import Reconciliation
     from ..run.pipeline import evaluate_files
 
+    format, _workbook = report_format(format, output, Format)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    options, _written = written_currency(orders, options, book)
     day = as_of_date(as_of)
     check = Reconciliation()
 
@@ -95,9 +106,9 @@ def reconcile(
 
     with report_sink(output, [orders, *(disputes or ()), book.path or ""]) as out:
         if format is Format.json:
-            words.write_json(out, day, check, rounding.value)
+            words.write_json(out, day, check, rounding.value, order_keys(orders, options))
         elif format is Format.csv:
-            words.write_csv(out, check, rounding.value)
+            words.write_csv(out, check, rounding.value, order_keys(orders, options))
         else:
             from ..output.tables import make_console
 

@@ -43,12 +43,15 @@ from .common import (
     fail,
     future_warning,
     load_options,
+    order_keys,
     policy_book,
     report_sink,
     warn,
     whole_amounts_warning,
     workers_for,
+    written_currency,
 )
+from .report_format import report_format
 
 if TYPE_CHECKING:
     from ..run.evaluation import Evaluation
@@ -77,8 +80,14 @@ def status(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json or csv for scripts (-o NAME.json, .csv or .xlsx says it too).",
+            show_default="table",
+        ),
+    ] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Print the totals per currency alone.")] = False,
     status_filter: Annotated[
         list[Status] | None,
@@ -128,10 +137,14 @@ def status(
     from ..output.progress import reading_progress
     from ..run.duckdb_engine import evaluate_files
 
+    format, workbook = report_format(format, output, Format, workbook=True)
+    if workbook:
+        _workbook_ready(output)
     engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
-    reported = options.profile.reported_keys if options.profile else ()
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    options, _written = written_currency(orders, options, book)
+    reported = order_keys(orders, options)  # store, and what the service reports: when carried
     day = as_of_date(as_of)
     inputs = [orders, *(disputes or ()), book.path or ""]
     view = View(
@@ -154,7 +167,21 @@ def status(
             )
 
     try:
-        if format is Format.table:
+        if workbook:
+            seen = Seen(view, limit=0)
+            kept: list = []
+
+            def collect(results, run) -> None:
+                seen.reset()  # a second run (duplicates skipped) starts afresh
+                kept[:] = seen.shaped(results)
+
+            evaluation = evaluate(collect)
+            check_problems(evaluation, skip_invalid)
+            with report_sink(output, inputs) as out:
+                _write_workbook(
+                    out, output, evaluation, None if summary else kept, seen.totals, rounding.value, reported
+                )
+        elif format is Format.table:
             seen = Seen(view, limit=0 if summary else limit)
             evaluation = None
             if engine_name != "duckdb" and not view.narrows and not reported:
@@ -224,6 +251,35 @@ def _warn_after(evaluation, book, orders: str, options) -> None:
                 "no currency given for {count} orders in {file}: taken as {currency} (--currency to change)"
             ).format(count=evaluation.assumed_currency, file=orders, currency=assumed)
         )
+
+
+def _workbook_ready(output: str) -> None:
+    """Writing .xlsx needs openpyxl: say how to get it before any work is done."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        from ..output.workbook import INSTALL
+
+        raise fail(
+            _("--output {path}: writing an Excel workbook needs the xlsx extra: {command}").format(
+                path=output, command=INSTALL
+            ),
+            EXIT_USAGE,
+        ) from None
+
+
+def _write_workbook(out, output: str, evaluation, results, totals, rounding: str, keys) -> None:
+    """The report as an Excel workbook, into the file the sink will move into place."""
+    from ..output.workbook import write_workbook
+
+    binary = getattr(out, "buffer", None)
+    if binary is None:  # a pipe or a device: a workbook is a file
+        raise fail(
+            _("--output {path}: an Excel workbook is written to a file").format(path=output), EXIT_USAGE
+        )
+    out.flush()
+    write_workbook(binary, evaluation.as_of, results, totals, rounding, keys, bool(partial(evaluation)))
+    binary.flush()
 
 
 def _lean_table(seen: Seen, orders: str, disputes, options, day, book, workers: int):

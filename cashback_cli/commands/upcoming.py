@@ -42,7 +42,9 @@ from .common import (
     policy_book,
     report_sink,
     workers_for,
+    written_currency,
 )
+from .report_format import report_format
 
 BAR_WIDTH = 40
 # Whole titles, not "by {period}": each language words the period its own way.
@@ -66,8 +68,14 @@ def upcoming(
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json or csv for scripts (-o NAME.json or NAME.csv says it too).",
+            show_default="table",
+        ),
+    ] = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
@@ -86,6 +94,7 @@ def upcoming(
     from ..core.timeline import PERIODS, timeline
     from ..run.duckdb_engine import evaluate_files
 
+    format, _workbook = report_format(format, output, Format)
     if by not in PERIODS:
         raise typer.BadParameter(
             _("got {value}, expected one of {choices}").format(value=repr(by), choices=", ".join(PERIODS)),
@@ -94,6 +103,7 @@ def upcoming(
     engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, hold_days, rate, currency, rounding, dispute_policy)
+    options, _written = written_currency(orders, options, book)
     day = as_of_date(as_of)
     found = []
 

@@ -33,6 +33,7 @@ from .common import (
     report_problems,
     whole_amounts_warning,
     workers_for,
+    written_currency,
 )
 
 
@@ -61,6 +62,7 @@ def validate(
     engine_name = engine_ready(engine)
     options = load_options(encoding, dayfirst, mapping, profile, records, minor_units, currency, sheet=sheet)
     book = policy_book(config, None, rate, currency, Rounding.half_up, None)
+    options, written = written_currency(orders, options, book)
     counted: list[int] = []
 
     def count(results, run) -> None:
@@ -76,11 +78,14 @@ def validate(
     if evaluation.problems:
         report_problems(evaluation.problems, limit=None)
         raise fail(_("problems found: {count}").format(count=len(set(evaluation.problems))), EXIT_DATA)
-    typer.echo(
-        _("ok, {orders} orders, {disputes} disputes").format(
-            orders=counted[0], disputes=evaluation.dispute_count
-        )
+    said = _("ok, {orders} orders, {disputes} disputes").format(
+        orders=counted[0], disputes=evaluation.dispute_count
     )
+    if written:
+        said += "; " + _(
+            "currency {currency}: the file has no currency column, and its amounts are written in {currency}"
+        ).format(currency=written)
+    typer.echo(said)
     whole_amounts_warning(evaluation, options, orders)
 
 

@@ -78,6 +78,8 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
                 field_name, _("money in {currency}, the order's currency").format(currency=currency)
             )
         currency = currency or written
+    if currency is None:
+        currency = _file_currency(cells, options)
     if options.minor_units:
         amount_and_sign, expected, cap = (
             _from_minor_units(cells, name, parsed, currency or options.currency, options)
@@ -105,6 +107,26 @@ def careful_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order |
         source=Source(file, row.line),
         reported=None if said is None and paid is None else _reported(said, paid),
     )
+
+
+def _file_currency(cells: _RowParser, options: LoadOptions) -> str | None:
+    """An unsigned row of a file with no currency column takes the currency its other amounts are
+    written in; with signs of several currencies it could be any of them, so it is named."""
+    if options.written_currency:
+        return options.written_currency
+    if options.mixed_currencies:
+        seen = ", ".join(
+            _("{currency} on line {line}").format(currency=cur, line=line)
+            for cur, line in options.mixed_currencies
+        )
+        cells.problem(
+            "amount",
+            _(
+                "an amount with its currency sign, since this file's amounts are written in several "
+                "currencies ({seen}); or a currency column, or --currency"
+            ).format(seen=seen),
+        )
+    return None
 
 
 def _reported(said: tuple[Status | None, str] | None, paid) -> Reported:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import IO
 
 from ..core.problems import Problem
@@ -163,6 +164,8 @@ def _records_from_rows(rows: Iterable[Row | Problem], file: str, options: LoadOp
 
 def build_order(row: Row, file: str, options: LoadOptions) -> Iterator[Order | Problem]:
     fast = None if options.minor_units else fast_order(row, file)
+    if fast is not None and fast.currency is None and (options.written_currency or options.mixed_currencies):
+        fast = None  # an unsigned row of a signed file: the careful way gives it the file's currency
     if fast is not None:
         yield fast
     else:
@@ -181,6 +184,70 @@ def read_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | S
     if options.profile is not None:
         return _network_orders(path, options)
     return _records_from_rows(read_rows(path, "orders", options), display_name(path), options, build_order)
+
+
+def scan_written_currencies(path: str, options: LoadOptions):
+    """The currencies written beside the amounts of an orders file with no currency column."""
+    from .signs import written_currencies
+
+    if options.profile is not None:
+        return None
+    return written_currencies(read_rows(path, "orders", replace(options, on_read=None)))
+
+
+# Fields whose value a later check quotes from the parsed record (a date as ISO, an amount
+# as a plain decimal): such a problem is given the cell as the file writes it.
+_RESTATED = {"orders": ("amount",), "disputes": ("opened_at", "resolved_at", "refund_amount")}
+
+
+def as_written(
+    problems: list[Problem], orders: str, dispute_files: Iterable[str], options: LoadOptions
+) -> list[Problem]:
+    """The problems, each quoting its cell as it stands in the file ("01.10.2026", "1 500,00 ₽"),
+    not as it was read ("2026-10-01", "1500.00"). Only files with such a problem are read again."""
+    wanted: dict[tuple[str, str], set[int]] = {}
+    for problem in problems:
+        for kind, fields in _RESTATED.items():
+            if problem.field in fields and problem.line is not None and problem.value and not _a_sum(problem):
+                wanted.setdefault((problem.file, kind), set()).add(problem.line)
+    if not wanted:
+        return problems
+    paths = {display_name(path): path for path in (orders, *dispute_files)}
+    cells: dict[tuple[str, int, str], str] = {}
+    for (file, kind), lines in wanted.items():
+        path = paths.get(file)
+        if path is None:
+            continue
+        embedded = kind == "disputes" and path == orders  # disputes inside a JSON orders document
+        for row in read_rows(path, kind, replace(options, on_read=None, shard=None), embedded):
+            if row.__class__ is Row and row.line in lines:
+                for field in _RESTATED[kind]:
+                    cells[(file, row.line, field)] = row.get(field)
+    return [
+        problem._replace(value=cells[key])
+        if (key := (problem.file, problem.line or 0, problem.field or "")) in cells and cells[key].strip()
+        else problem
+        for problem in problems
+    ]
+
+
+def _a_sum(problem: Problem) -> bool:
+    """A problem whose value is worked out from several cells (refunds adding up past the
+    amount): it has no one cell to quote."""
+    return getattr(problem.expected, "what", None) == "refunds_within_amount"
+
+
+def order_columns(path: str, options: LoadOptions) -> frozenset[str]:
+    """The fields an orders file has columns for: its header's, or every key of a JSON one."""
+    found: set[str] = set()
+    rows = read_rows(path, "orders", replace(options, on_read=None))
+    every = holds_json(path)  # JSON records may each have keys of their own
+    for row in rows:
+        if row.__class__ is Row:
+            found.update(row.layout.columns)
+            if not every:
+                break
+    return frozenset(found)
 
 
 def _network_orders(path: str, options: LoadOptions) -> Iterator[Order | Problem | SeenId]:

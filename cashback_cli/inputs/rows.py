@@ -24,6 +24,11 @@ class LoadOptions:
     currency_given: bool = False  # whether --currency was given (an export may need it said)
     profile: Profile | None = None  # a network's export, read as it is published (--profile)
     sheet: str | None = None  # the sheet of an .xlsx workbook to read (--sheet); None: the first
+    # A file with no currency column whose signed amounts all name one currency: its unsigned
+    # rows are in it too. With signs of several, (currency, first line) of each, and an unsigned
+    # row is refused.
+    written_currency: str | None = None
+    mixed_currencies: tuple[tuple[str, int], ...] = ()
 
 
 class Layout:

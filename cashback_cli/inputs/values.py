@@ -191,7 +191,52 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
         return _checked(lambda: date(year, month, day))
     if not any(char.isalpha() for char in cleaned):  # numbers in no order we know: never guess one
         raise FieldError(_("a date such as 2026-11-24 or 24.11.2026"))
+    if m := re.fullmatch(_SLAVIC_DATE, cleaned):
+        day, word, year = m.groups()
+        month = _SLAVIC_MONTHS.get(word.casefold().replace("ё", "е"))
+        if month is not None:
+            return _checked(lambda: date(int(year), month, int(day)))
     return _checked(lambda: _parse_written_date(cleaned, bool(dayfirst)))
+
+
+# Dates written out in Russian and Ukrainian ("5 октября 2026", "5 жовтня 2026 р."): month
+# names in both cases, and their usual abbreviations; dateutil knows only English ones.
+_SLAVIC_MONTH_WORDS = (
+    ("январь", "января", "янв"),
+    ("февраль", "февраля", "фев", "февр"),
+    ("март", "марта", "мар"),
+    ("апрель", "апреля", "апр"),
+    ("май", "мая"),
+    ("июнь", "июня", "июн"),
+    ("июль", "июля", "июл"),
+    ("август", "августа", "авг"),
+    ("сентябрь", "сентября", "сен", "сент"),
+    ("октябрь", "октября", "окт"),
+    ("ноябрь", "ноября", "ноя", "нояб"),
+    ("декабрь", "декабря", "дек"),
+)
+_UKRAINIAN_MONTH_WORDS = (
+    ("січень", "січня", "січ"),
+    ("лютий", "лютого", "лют"),
+    ("березень", "березня", "бер"),
+    ("квітень", "квітня", "квіт"),
+    ("травень", "травня", "трав"),
+    ("червень", "червня", "черв"),
+    ("липень", "липня", "лип"),
+    ("серпень", "серпня", "серп"),
+    ("вересень", "вересня", "вер"),
+    ("жовтень", "жовтня", "жовт"),
+    ("листопад", "листопада", "лист"),
+    ("грудень", "грудня", "груд"),
+)
+_SLAVIC_MONTHS = {
+    word: number
+    for table in (_SLAVIC_MONTH_WORDS, _UKRAINIAN_MONTH_WORDS)
+    for number, words in enumerate(table, start=1)
+    for word in words
+}
+# day, month word (an abbreviation may end with a point), year, and «г.», «года», «р.», «року»
+_SLAVIC_DATE = r"(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г|года|год|р|року|рік)\.?)?"
 
 
 def _full_year(digits: str) -> int:

@@ -62,7 +62,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def spoken_day(value: date) -> str:
-    """A date in a sentence: "5 Dec 2026" in English (locale-free), 05.12.2026 otherwise."""
+    """A date in a sentence: "5 Dec 2026" in English (locale-free; no-break spaces, so that it
+    is never split), 05.12.2026 otherwise."""
     if language() in _SLAVIC:
         return day(value)
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day}{NBSP}{_MONTHS[value.month - 1]}{NBSP}{value.year}"

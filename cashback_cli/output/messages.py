@@ -14,6 +14,11 @@ RULE_EXPECTATIONS = {
     "minor_units": "at most {digits} decimal places, as {currency} has",
     "amount_or_fixed": "an order amount, or a fixed cashback or commission for an order without one",
     "no_refund_without_amount": "no refund: an order without an amount (a lead) cannot be partly refunded",
+    "rates_for_all": (
+        "{count} orders (lines {lines}) have no cashback rate: add --rate PCT, a rate column (a "
+        "header with a percent sign, such as «Кэшбэк, %»), or the rates of your stores in a "
+        "policy file (--config)"
+    ),
 }
 
 

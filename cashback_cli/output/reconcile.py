@@ -17,10 +17,11 @@ from ..core.reconcile import Difference, Reconciliation, Verdict
 from ..i18n import _
 from . import formats
 from .explanation import _day, english, human_reason, status_word
-from .render import ORDER_KEYS, order_values, spreadsheet_safe
+from .render import ORDER_KEYS, order_values, reported_values, spreadsheet_safe
 
 Translate = Callable[[str], str]
-DIFFERENCE_KEYS = (*ORDER_KEYS, "reported_status", "reported_cashback", "verdict", "at_stake", "over", "why")
+VERDICT_KEYS = ("verdict", "at_stake", "over", "why")
+COMPARED_KEYS = ("reported_status", "reported_cashback")  # in every difference, carried or not
 # Each verdict's name as people read it, translated where shown.
 VERDICT_NAMES = {
     "cancelled_but_owed": "cancelled, but owed",
@@ -78,14 +79,19 @@ def why(difference: Difference, tr: Translate = english) -> str:
     )
 
 
-def difference_values(difference: Difference, rounding: str) -> tuple:
+def difference_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """A difference's keys: the order object's (with the `keys` its input carries, as `status`
+    prints them), what the service reports, then the verdict's."""
+    return (*ORDER_KEYS, *keys, *(key for key in COMPARED_KEYS if key not in keys), *VERDICT_KEYS)
+
+
+def difference_values(difference: Difference, rounding: str, keys: tuple[str, ...] = ()) -> tuple:
     result = difference.result
-    reported = result.reported
     cur = result.currency
+    extra = (*keys, *(key for key in COMPARED_KEYS if key not in keys))
     return (
         *order_values(result, rounding),
-        None if reported is None or reported.status is None else reported.status.value,
-        None if reported is None or reported.cashback is None else f"{reported.cashback:f}",
+        *reported_values(result, extra),
         difference.verdict.value,
         format_money(difference.at_stake, cur),
         format_money(difference.over, cur),
@@ -106,23 +112,27 @@ def totals_object(check: Reconciliation) -> dict[str, dict[str, Any]]:
     }
 
 
-def write_json(out: IO[str], as_of: date, check: Reconciliation, rounding: str) -> None:
+def write_json(
+    out: IO[str], as_of: date, check: Reconciliation, rounding: str, keys: tuple[str, ...] = ()
+) -> None:
     """One document; a difference per line, so a long list stays readable and diffable."""
     out.write(f'{{"as_of": {json.dumps(as_of.isoformat())}, "differences": [')
     separator = "\n"
     for difference in check.by_stake():
-        document = dict(zip(DIFFERENCE_KEYS, difference_values(difference, rounding), strict=True))
+        values = difference_values(difference, rounding, keys)
+        document = dict(zip(difference_keys(keys), values, strict=True))
         out.write(separator + json.dumps(document, ensure_ascii=False))
         separator = ",\n"
     out.write(f'\n], "totals": {json.dumps(totals_object(check), ensure_ascii=False)}}}\n')
 
 
-def write_csv(out: IO[str], check: Reconciliation, rounding: str) -> None:
+def write_csv(out: IO[str], check: Reconciliation, rounding: str, keys: tuple[str, ...] = ()) -> None:
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(DIFFERENCE_KEYS)
+    writer.writerow(difference_keys(keys))
     for difference in check.by_stake():
-        values = difference_values(difference, rounding)
-        writer.writerow((spreadsheet_safe(values[0]), *values[1:]))
+        values = difference_values(difference, rounding, keys)
+        # the order id, the store and the service's own status word are the user's text
+        writer.writerow(tuple(spreadsheet_safe(v) if isinstance(v, str) else v for v in values))
 
 
 def headline(check: Reconciliation) -> str:

@@ -21,6 +21,8 @@ from ..core.totals import Totals
 
 # What a network or a service reports of an order: keys present only when the input carries them.
 REPORTED_KEYS = ("reported_status", "network_status", "reported_cashback", "locks_on")
+# The keys an order object may add after ORDER_KEYS, in this order: its store, then the above.
+EXTRA_KEYS = ("store", *REPORTED_KEYS)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,7 +49,7 @@ def order_values(result: OrderResult, rounding: str = "half-up") -> tuple:
 def order_object(
     result: OrderResult, rounding: str = "half-up", reported: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """The JSON order object, with the `reported` keys (of REPORTED_KEYS) the input carries."""
+    """The JSON order object, with the `reported` keys (of EXTRA_KEYS) the input carries."""
     values = order_values(result, rounding)
     if reported:
         values += reported_values(result, reported)
@@ -55,11 +57,13 @@ def order_object(
 
 
 def reported_values(result: OrderResult, keys: Sequence[str]) -> tuple:
-    """What the network or service reported of the order, for the keys asked, in their order."""
+    """The order's store and what the network or service reported of it, for the keys asked (of
+    EXTRA_KEYS), in their order."""
     reported = result.reported
     if reported is None:
-        return (None,) * len(keys)
+        return tuple(result.store if key == "store" else None for key in keys)
     values = {
+        "store": result.store,
         "reported_status": None if reported.status is None else reported.status.value,
         "network_status": reported.network_status,
         "reported_cashback": None if reported.cashback is None else f"{reported.cashback:f}",
@@ -252,12 +256,28 @@ def _quoting_writer(out: IO[str]):
 
 
 def write_csv_summary(out: IO[str], totals: Totals, partial: bool = False) -> None:
+    """A row per currency; with --by store, a row per store and currency, the store first
+    (empty for orders of no store)."""
     writer = csv.writer(out, lineterminator="\n")
     mark = ("partial",) if partial else ()
-    writer.writerow(("currency", "orders", "pending", "confirmed", "cancelled", *mark))
+    by_store = totals.by_store is not None
+    writer.writerow(
+        (*(("store",) if by_store else ()), "currency", "orders", "pending", "confirmed", "cancelled", *mark)
+    )
     mark = ("true",) if partial else ()
-    for cur, sums in totals_object(totals).items():
-        writer.writerow((cur, sums["orders"], sums["pending"], sums["confirmed"], sums["cancelled"], *mark))
+    rows = (
+        (
+            ((spreadsheet_safe(store),), cur, sums)
+            for store, found in store_totals_object(totals).items()
+            for cur, sums in found.items()
+        )
+        if by_store
+        else (((), cur, sums) for cur, sums in totals_object(totals).items())
+    )
+    for store, cur, sums in rows:
+        writer.writerow(
+            (*store, cur, sums["orders"], sums["pending"], sums["confirmed"], sums["cancelled"], *mark)
+        )
 
 
 def mark_partial_csv(out: IO[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len
@@ -27,12 +28,16 @@ def _status(result: OrderResult) -> Text:
 def orders_table(results: Sequence[OrderResult], console: Console) -> Table:
     """The orders table laid out for the terminal. An order id and a figure are never cut: the
     first layout that fits is used, every figure in its own column, then without the rate and
-    the expected cashback (the reason joining the status), then two lines per order."""
+    the expected cashback (the reason joining the status), then two lines per order, then (when
+    a long id or a big figure leaves no room for the cashback beside it) a card per order."""
     for wide in (True, False):
         table = _one_line_orders(results, wide)
         if fits(table, console):
             return table
-    return _two_line_orders(results)
+    table = _two_line_orders(results)
+    if fits(table, console):
+        return table
+    return _order_cards(results)
 
 
 def fits(table: Table, console: Console) -> bool:
@@ -43,8 +48,9 @@ def fits(table: Table, console: Console) -> bool:
     for column in table.columns:
         if column.no_wrap:
             width = max((widest(cell) for cell in (column.header, *column._cells)), default=0)
-        else:
-            width = column.min_width or _LEAST
+        else:  # it may wrap, at ordinary spaces only: its longest figure or word must fit
+            width = max((_longest_word(cell) for cell in column._cells), default=0)
+            width = max(column.min_width or _LEAST, width)
         widths.append(max(width, column.min_width or 0))
     return table_width(widths) <= console.width
 
@@ -53,6 +59,13 @@ def widest(cell) -> int:
     """The widest line of a cell, in terminal columns."""
     text = cell.plain if isinstance(cell, Text) else str(cell)
     return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def _longest_word(cell) -> int:
+    """The widest piece of a cell that a line may not break: a word, or a figure whose no-break
+    spaces hold it together."""
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((cell_len(word) for word in re.split(r"[ \t\n]+", text)), default=0)
 
 
 def table_width(widths: Iterable[int]) -> int:
@@ -112,6 +125,27 @@ def _two_line_orders(results: Sequence[OrderResult]) -> Table:
     return table
 
 
+def _order_cards(results: Sequence[OrderResult]) -> Table:
+    """A phone's terminal: each order a card, its id on a line of its own, then its date and
+    amount, its status, and its cashback, which is never squeezed away by a long id or figure."""
+    # No borders: a 40-character id keeps a line of its own on a 40-column terminal.
+    table = Table(title=_("Orders"), title_justify="left", show_header=False, box=None, padding=(0, 0, 1, 0))
+    table.add_column(overflow="fold")
+    for result in results:
+        cur = result.currency
+        card = Text(result.order_id or "—", style="bold")
+        card.append(f"\n  {formats.day(result.ordered_at)} · {_amount(result)}")
+        if result.refunded:
+            card.append(f"\n  {_('Refunded')}: {formats.money(result.refunded, cur)}")
+        card.append("\n  ").append_text(_status(result)).append(" · " + human_reason(result))
+        card.append(f"\n  {_('Cashback')}: {formats.money(result.cashback, cur)}", style="bold")
+        if result.cancelled_cashback:
+            cancelled = formats.number(result.cancelled_cashback, cur)
+            card.append(" " + _("(cancelled {money})").format(money=cancelled))
+        table.add_row(card)
+    return table
+
+
 def _id_width(results: Sequence[OrderResult]) -> int:
     """Room for the longest order id (up to 32 characters, then it folds): ids are never cut."""
     return min(32, max((len(r.order_id or "") for r in results), default=5))
@@ -125,10 +159,75 @@ def _rate(result: OrderResult) -> str:
     return _("fixed") if result.rate is None else formats.percent(result.rate)
 
 
+# A no-break space held as a private-use character of the same width while Rich wraps, so
+# that Rich, which breaks at any white space, sees each figure as one word.
+_HELD = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
+_FREED = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
+
+
+class Whole(Text):
+    """Text that breaks lines at ordinary spaces only: "3 999,99 ₽", "5 Dec 2026" and
+    "1,234.56 USD" are written with no-break spaces and stay whole on a line of any width
+    that holds them (Rich alone would break them, and size a column by their pieces)."""
+
+    @classmethod
+    def of(cls, text: Text) -> Whole:
+        return cls(
+            text.plain,
+            style=text.style,
+            justify=text.justify,
+            overflow=text.overflow,
+            no_wrap=text.no_wrap,
+            end=text.end,
+            tab_size=text.tab_size,
+            spans=list(text.spans),
+        )
+
+    def _held(self) -> Text:
+        held = self.copy()
+        held.plain = self.plain.translate(_HELD)
+        return held
+
+    def wrap(self, console, width, **options):
+        lines = Text.wrap(self._held(), console, width, **options)
+        for line in lines:
+            line.plain = line.plain.translate(_FREED)
+        return lines
+
+    def __rich_measure__(self, console, options):
+        return Text(self.plain.translate(_HELD)).__rich_measure__(console, options)
+
+
+def hold(renderable):
+    """The renderable with each of its texts (table cells and headers, panel and group contents)
+    as Whole, so that measuring and wrapping alike keep every figure on one line."""
+    if type(renderable) is Text:
+        return Whole.of(renderable)
+    if isinstance(renderable, Table):
+        for column in renderable.columns:
+            column.header = hold(column.header)
+            column._cells = [hold(cell) for cell in column._cells]
+    elif isinstance(renderable, Group):
+        renderable._renderables = [hold(part) for part in renderable._renderables]
+    elif hasattr(renderable, "renderable"):  # Panel, Padding
+        renderable.renderable = hold(renderable.renderable)
+    return renderable
+
+
 class _DataConsole(Console):
     def on_broken_pipe(self) -> None:
         """Rich would exit 1 here, the code for bad data; the command's edge ends with 141."""
         raise BrokenPipeError
+
+    def print(self, *objects, **options) -> None:
+        super().print(*(hold(item) for item in objects), **options)
+
+    def render(self, renderable, options=None):
+        # print() joins the texts it is given into one plain Text: hold that one too
+        return super().render(Whole.of(renderable) if type(renderable) is Text else renderable, options)
+
+    def render_str(self, text, **options) -> Text:
+        return Whole.of(super().render_str(text, **options))
 
 
 def make_console(file=None) -> Console:
@@ -239,11 +338,12 @@ def steps_text(steps: Sequence[str]) -> Text:
 
 
 def what_if_table(
-    without: OrderResult, with_refund: OrderResult, rounding: str, others: bool = False
+    without: OrderResult, with_refund: OrderResult, rounding: str, others: bool = False, ends=None
 ) -> Table:
     """The shopper's choice side by side: no dispute, or a dispute ending with this refund, each
-    with the day its cashback is confirmed. With `others`, the order has disputes of its own,
-    which count on both sides: the choice is about one more."""
+    with the day its cashback is confirmed; a refund in full says the day it ends the dispute
+    (`ends`), which is when the cashback is lost. With `others`, the order has disputes of its
+    own, which count on both sides: the choice is about one more."""
     cur = without.currency
     table = Table(title=_("What a dispute does to the cashback"), title_justify="left", header_style="bold")
     table.add_column("")
@@ -271,6 +371,8 @@ def what_if_table(
             return human_reason(result)  # a dispute is open: no one knows the day yet
         day = formats.day(result.confirm_on)
         if result.status is Status.CANCELLED and not both_cancelled:
+            if result is with_refund and ends is not None and result.refunded == result.amount:
+                return _("lost on {date}, the day of the refund").format(date=formats.day(ends))
             return _("final on {date}").format(date=day)
         return day
 

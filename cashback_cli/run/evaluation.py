@@ -91,6 +91,8 @@ class Evaluation:
             if order.__class__ is not Order:
                 if order.__class__ is SeenId:
                     self._ids.add(order.order_id)
+                    # the row's own problem names it: its disputes are not orphans
+                    self._index.get(order.order_id)
                 else:
                     self.problems.append(order)
                     if self.stop_after and len(self.problems) >= self.stop_after:
@@ -120,6 +122,7 @@ class Evaluation:
             at_fault = self._inconsistent_disputes(order, disputes, order.currency or policy.currency)
             if at_fault is not None:
                 self._leave_out(order, at_fault)
+                self._rule_problems(order, (), policy)  # the order's own problems are named too
                 return None
         if order.amount is not None and order.amount.as_tuple().exponent < 0:
             self.amounts_with_cents += 1
@@ -128,14 +131,31 @@ class Evaluation:
             return None
         if order.currency is None:
             self.assumed_currency += 1
-        try:
-            return evaluate_order(order, disputes, self.as_of, policy)
-        except RuleError as error:
-            file, line = (error.source.file, error.source.line) if error.source else _where(order)
-            self.problems.append(Problem(file, line, error.field, error.value, error.expected))
-            if error.source is not None:
-                self._leave_out(order, error.source)
-            return None
+        return self._rule_problems(order, disputes, policy)
+
+    def _rule_problems(
+        self, order: Order, disputes: tuple[Dispute, ...], policy: Policy
+    ) -> OrderResult | None:
+        """The order's result, or every problem the rules find in it: after a dispute's problem
+        the order is tried again without that dispute (without any, after refunds that add up
+        past the amount), so a second bad dispute and the order's own problems are named too."""
+        found = False
+        while True:
+            try:
+                result = evaluate_order(order, disputes, self.as_of, policy)
+                return None if found else result
+            except RuleError as error:
+                file, line = (error.source.file, error.source.line) if error.source else _where(order)
+                self.problems.append(Problem(file, line, error.field, error.value, error.expected))
+                if error.source is None:
+                    return None
+                if not found:
+                    self._leave_out(order, error.source)
+                found = True
+                if error.expected.what == "refunds_within_amount":
+                    disputes = ()  # a sum of refunds: no one dispute to drop
+                else:
+                    disputes = tuple(dispute for dispute in disputes if dispute.source != error.source)
 
     def _leave_out(self, order: Order, dispute_at: Source | None) -> None:
         """Say why a readable order is left out: a problem with one of its disputes."""

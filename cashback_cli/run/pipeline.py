@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 
-from ..core.problems import Problem
+from ..core.problems import Expected, Problem
 from ..core.records import Order, OrderResult, Policy, Source
 from ..inputs.errors import InputError
-from ..inputs.readers import input_read_twice, read_orders, stream_disputes
+from ..inputs.readers import as_written, input_read_twice, read_orders, stream_disputes
 from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation, duplicate_problems
@@ -84,4 +84,34 @@ def evaluate_files(
         if skip_invalid and duplicated:
             return run(frozenset(duplicated), problems)
         evaluation.problems.extend(problems)
+    if evaluation.problems:
+        problems = as_written(evaluation.problems, orders, dispute_files, options)
+        # with --skip-invalid each row left out is named by its line
+        evaluation.problems[:] = problems if skip_invalid else rates_together(problems)
     return evaluation
+
+
+SHOWN_LINES = 5
+
+
+def rates_together(problems: list[Problem]) -> list[Problem]:
+    """Orders of one file with no rate, said once: a cabinet copy shows the cashback and the
+    status but no rate, and fifteen lines saying so would hide what to do about it."""
+    lines: dict[str, list[int]] = {}
+    for problem in problems:
+        if _no_rate(problem):
+            lines.setdefault(problem.file, []).append(problem.line or 0)
+    several = {file for file, found in lines.items() if len(found) > 1}
+    if not several:
+        return problems
+    kept = [problem for problem in problems if not (_no_rate(problem) and problem.file in several)]
+    for file in sorted(several):
+        found = sorted(lines[file])
+        shown = ", ".join(map(str, found[:SHOWN_LINES])) + (", …" if len(found) > SHOWN_LINES else "")
+        details = (("count", str(len(found))), ("lines", shown))
+        kept.append(Problem(file, None, "cashback_rate", None, Expected("rates_for_all", details)))
+    return kept
+
+
+def _no_rate(problem: Problem) -> bool:
+    return getattr(problem.expected, "what", None) == "rate_or_fixed"
