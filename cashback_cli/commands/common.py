@@ -22,6 +22,7 @@ from ..core.problems import Problem
 from ..core.records import DisputePolicy
 from ..i18n import _, ngettext
 from ..inputs.errors import FieldError, InputError
+from ..inputs.identity import output_reads_input
 from ..inputs.values import parse_currency, parse_date, parse_rate
 from ..output import formats
 from ..output.messages import problem_message
@@ -485,18 +486,11 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
     target = os.path.realpath(output)
     if not output.strip() or os.path.isdir(target):
         raise _cannot_write(output, _("a directory, not a file"))
-    for path in inputs:
-        if (
-            path
-            and path != "-"
-            and os.path.exists(path)
-            and os.path.exists(target)
-            and os.path.samefile(path, target)
-        ):
-            raise fail(
-                _("--output {path} is one of the input files; choose another name").format(path=output),
-                EXIT_USAGE,
-            )
+    if output_reads_input(output, inputs):
+        raise fail(
+            _("--output {path} is one of the input files; choose another name").format(path=output),
+            EXIT_USAGE,
+        )
     if os.path.exists(target) and not os.path.isfile(target):
         with _spool() as spool:
             yield spool

@@ -19,6 +19,7 @@ from .csv_rows import csv_rows
 from .errors import InputError
 from .fast import fast_dispute, fast_order
 from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
+from .identity import names_stdin
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .json_rows import json_rows
 from .parquet import is_parquet, parquet_rows
@@ -245,8 +246,9 @@ def input_read_twice(orders: str, dispute_files: Iterable[str]) -> str | None:
     feed one input only; and an orders file given as disputes too adds nothing unless it is
     JSON, whose disputes (in a "disputes" list or inside their orders) are read with it."""
     dispute_files = list(dispute_files)
-    stdin_uses = [orders, *dispute_files].count(STDIN)
-    if stdin_uses > 1 and not (orders == STDIN and stdin_uses == 2 and holds_json(STDIN)):
+    stdin_uses = sum(map(names_stdin, [orders, *dispute_files]))  # `-`, /dev/stdin, /dev/fd/0...
+    one_json = orders == STDIN and stdin_uses == 2 and dispute_files.count(STDIN) == 1
+    if stdin_uses > 1 and not (one_json and holds_json(STDIN)):
         return _(
             "standard input (-) is read once: give it for the orders or for the disputes, not both "
             "(unless it is one JSON document holding both)"

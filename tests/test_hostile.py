@@ -1,0 +1,100 @@
+"""Hostile inputs: nothing lost, nothing silent, nothing overwritten.
+
+Each test names the trap it springs. Small files are written here; big ones are made at run
+time in a temporary folder, bounded in size, and every run in a real process has a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DISPUTES_CSV, EXAMPLES_AS_OF, ORDERS_CSV
+
+EXECUTABLE = shutil.which("cashback", path=os.path.dirname(sys.executable)) or shutil.which("cashback")
+
+
+def run(*args: str, stdin=None, timeout: float = 20, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """The installed command in a real process, with `stdin` (a path or an open file) as its
+    standard input; never a traceback, never exit 70."""
+    handle = open(stdin, "rb") if isinstance(stdin, str | Path) else stdin
+    try:
+        process = subprocess.run(
+            [EXECUTABLE, *args],
+            stdin=handle if handle is not None else subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            cwd=cwd,
+            env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        )
+    finally:
+        if isinstance(stdin, str | Path):
+            handle.close()
+    text = process.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in text and process.returncode != 70, text
+    return process
+
+
+def stderr(process: subprocess.CompletedProcess) -> str:
+    return process.stderr.decode("utf-8", "replace")
+
+
+# --- outputs never touch inputs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"])
+def test_output_onto_standard_input_is_refused_and_the_file_kept(tmp_path, spelling):
+    orders = tmp_path / "orders.csv"
+    shutil.copy(ORDERS_CSV, orders)
+    before = orders.read_bytes()
+    process = run("status", "-", "--as-of", EXAMPLES_AS_OF, "--format", "json", "-o", spelling, stdin=orders)
+    assert process.returncode == 2
+    assert "is one of the input files" in stderr(process)
+    assert orders.read_bytes() == before
+
+
+def test_output_onto_a_piped_standard_input_is_refused(tmp_path):
+    feed = subprocess.Popen(["cat", str(ORDERS_CSV)], stdout=subprocess.PIPE)
+    try:
+        process = run("status", "-", "--as-of", EXAMPLES_AS_OF, "-o", "/dev/stdin", stdin=feed.stdout)
+    finally:
+        feed.stdout.close()
+        feed.wait()
+    assert process.returncode == 2
+    assert "is one of the input files" in stderr(process)
+
+
+def test_output_through_a_hard_link_to_the_disputes_is_refused(tmp_path):
+    disputes = tmp_path / "disputes.csv"
+    shutil.copy(DISPUTES_CSV, disputes)
+    os.link(disputes, tmp_path / "report.csv")
+    before = disputes.read_bytes()
+    process = run("status", str(ORDERS_CSV), "-d", str(disputes), "--format", "csv", "-o", str(tmp_path / "report.csv"))
+    assert process.returncode == 2
+    assert disputes.read_bytes() == before
+
+
+def test_output_onto_the_policy_file_through_a_symlink_is_refused(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[stores.amazon]\nhold_days = 30\n')
+    (tmp_path / "out.json").symlink_to(policy)
+    process = run("status", str(ORDERS_CSV), "--config", str(policy), "--format", "json", "-o", str(tmp_path / "out.json"))
+    assert process.returncode == 2
+    assert policy.read_text() == '[stores.amazon]\nhold_days = 30\n'
+
+
+@pytest.mark.parametrize("spelling", ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"])
+def test_standard_input_named_twice_is_read_twice(spelling):
+    process = run("status", "-", "-d", spelling, "--format", "json", stdin=ORDERS_CSV)
+    assert process.returncode == 2
+    assert "standard input (-) is read once" in stderr(process)
+
+
+def test_standard_input_named_as_orders_and_dash_as_disputes_is_read_twice():
+    process = run("status", "/dev/stdin", "-d", "-", "--format", "json", stdin=DISPUTES_CSV)
+    assert process.returncode == 2
+    assert "standard input (-) is read once" in stderr(process)
