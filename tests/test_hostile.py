@@ -98,3 +98,60 @@ def test_standard_input_named_as_orders_and_dash_as_disputes_is_read_twice():
     process = run("status", "/dev/stdin", "-d", "-", "--format", "json", stdin=DISPUTES_CSV)
     assert process.returncode == 2
     assert "standard input (-) is read once" in stderr(process)
+
+
+# --- exit codes: a user's mistake is never an internal error --------------------------------
+
+DEEP_TOML = {
+    "an array": "[defaults]\nrate = " + "[" * 900 + "]" * 900 + "\n",
+    "inline tables": "a = " + "{b = " * 900 + "1" + "}" * 900 + "\n",
+    "a dotted table header": "[stores.x." + ".".join(["a"] * 5000) + "]\n",
+}
+
+
+@pytest.mark.parametrize("shape", list(DEEP_TOML))
+@pytest.mark.parametrize(
+    "how",
+    ["--config", "CASHBACK_CONFIG", "config show", "sql"],
+)
+def test_a_policy_file_nested_deep_is_a_data_error_naming_the_file(tmp_path, shape, how):
+    policy = tmp_path / "deep.toml"
+    policy.write_text(DEEP_TOML[shape])
+    if how == "--config":
+        process = run("status", str(ORDERS_CSV), "--config", str(policy), "--format", "json")
+    elif how == "CASHBACK_CONFIG":
+        process = run("status", str(ORDERS_CSV), "--format", "json", env={"CASHBACK_CONFIG": str(policy)})
+    elif how == "config show":
+        process = run("config", "show", "--config", str(policy))
+    else:
+        process = run("sql", "--dialect", "duckdb", "--config", str(policy))
+    assert process.returncode == 1
+    assert f"problems in the policy file {policy}" in stderr(process)
+
+
+@pytest.mark.parametrize("shape", list(DEEP_TOML))
+def test_a_profile_nested_deep_is_a_usage_error_naming_the_file(tmp_path, shape):
+    profile = tmp_path / "deep.toml"
+    profile.write_text(DEEP_TOML[shape])
+    process = run("status", str(ORDERS_CSV), "--profile", str(profile), env={"COLUMNS": "1000"})
+    assert process.returncode == 2
+    assert "deep.toml" in stderr(process)
+
+
+@pytest.mark.parametrize("value", ["5", "true", "{a = 1}", "2026-01-01"])
+def test_a_profile_whose_field_is_not_text_names_the_key(tmp_path, value):
+    profile = tmp_path / "mine.toml"
+    profile.write_text(f'[fields]\norder_id = {value}\nordered_at = "date"\namount = "sum"\n')
+    process = run("status", str(ORDERS_CSV), "--profile", str(profile), env={"COLUMNS": "1000"})
+    assert process.returncode == 2
+    assert "fields.order_id: expected the network's key as text" in stderr(process)
+
+
+def test_two_store_tables_that_fold_alike_are_refused_naming_both(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[stores.Amazon]\nhold_days = 3\n[stores.amazon]\nhold_days = 4\n[stores."straße"]\nrate = 1\n[stores.STRASSE]\nrate = 2\n')
+    process = run("config", "show", "--config", str(policy))
+    assert process.returncode == 1
+    text = stderr(process)
+    assert "[stores.amazon]" in text and "[stores.Amazon] names the same store" in text
+    assert "[stores.STRASSE]" in text and "[stores.straße] names the same store" in text
