@@ -6,10 +6,13 @@ time in a temporary folder, bounded in size, and every run in a real process has
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -73,18 +76,29 @@ def test_output_through_a_hard_link_to_the_disputes_is_refused(tmp_path):
     shutil.copy(DISPUTES_CSV, disputes)
     os.link(disputes, tmp_path / "report.csv")
     before = disputes.read_bytes()
-    process = run("status", str(ORDERS_CSV), "-d", str(disputes), "--format", "csv", "-o", str(tmp_path / "report.csv"))
+    process = run(
+        "status", str(ORDERS_CSV), "-d", str(disputes), "--format", "csv", "-o", str(tmp_path / "report.csv")
+    )
     assert process.returncode == 2
     assert disputes.read_bytes() == before
 
 
 def test_output_onto_the_policy_file_through_a_symlink_is_refused(tmp_path):
     policy = tmp_path / "policy.toml"
-    policy.write_text('[stores.amazon]\nhold_days = 30\n')
+    policy.write_text("[stores.amazon]\nhold_days = 30\n")
     (tmp_path / "out.json").symlink_to(policy)
-    process = run("status", str(ORDERS_CSV), "--config", str(policy), "--format", "json", "-o", str(tmp_path / "out.json"))
+    process = run(
+        "status",
+        str(ORDERS_CSV),
+        "--config",
+        str(policy),
+        "--format",
+        "json",
+        "-o",
+        str(tmp_path / "out.json"),
+    )
     assert process.returncode == 2
-    assert policy.read_text() == '[stores.amazon]\nhold_days = 30\n'
+    assert policy.read_text() == "[stores.amazon]\nhold_days = 30\n"
 
 
 @pytest.mark.parametrize("spelling", ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"])
@@ -149,9 +163,152 @@ def test_a_profile_whose_field_is_not_text_names_the_key(tmp_path, value):
 
 def test_two_store_tables_that_fold_alike_are_refused_naming_both(tmp_path):
     policy = tmp_path / "policy.toml"
-    policy.write_text('[stores.Amazon]\nhold_days = 3\n[stores.amazon]\nhold_days = 4\n[stores."straße"]\nrate = 1\n[stores.STRASSE]\nrate = 2\n')
+    policy.write_text(
+        '[stores.Amazon]\nhold_days = 3\n[stores.amazon]\nhold_days = 4\n[stores."straße"]\nrate = 1\n[stores.STRASSE]\nrate = 2\n'
+    )
     process = run("config", "show", "--config", str(policy))
     assert process.returncode == 1
     text = stderr(process)
     assert "[stores.amazon]" in text and "[stores.Amazon] names the same store" in text
     assert "[stores.STRASSE]" in text and "[stores.straße] names the same store" in text
+
+
+# --- workbooks that lie about their size, and bombs ------------------------------------------
+
+openpyxl = pytest.importorskip("openpyxl")
+CONTENT_OVERRIDE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+STRINGS_RELATION = (
+    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+)
+
+
+def workbook(path: Path, rows: list[list]) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def rewritten(path: Path, edit, extra=None) -> Path:
+    """The workbook at `path` with each part's bytes passed through `edit(name, data)`, and
+    `extra(archive)` writing more parts, as another tool might have saved it."""
+    import zipfile
+
+    source = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, edit(info.filename, old.read(info)))
+        if extra is not None:
+            extra(new)
+    return path
+
+
+def test_a_workbook_whose_dimension_understates_the_sheet_loses_no_row_and_no_column(tmp_path):
+    path = workbook(
+        tmp_path / "appended.xlsx",
+        [
+            ["order_id", "ordered_at", "amount", "cashback_rate", "currency"],
+            ["W1", "2026-10-01", 100, 5, "EUR"],
+            ["W2", "2026-10-02", 200, 5, "EUR"],
+        ],
+    )
+    # as a tool that appends rows leaves it: the dimension still says one row of two columns
+    rewritten(
+        path, lambda name, data: data.replace(b'<dimension ref="A1:E3" />', b'<dimension ref="A1:B1" />')
+    )
+    assert b'ref="A1:B1"' in __import__("zipfile").ZipFile(path).read("xl/worksheets/sheet1.xml")
+    process = run("status", str(path), "--as-of", EXAMPLES_AS_OF, "--format", "json")
+    assert process.returncode == 0, stderr(process)
+    report = json.loads(process.stdout)
+    # 100 × 5 % = 5.00 EUR and 200 × 5 % = 10.00 EUR: both orders, in euros (not "USD assumed")
+    assert [(o["order_id"], o["currency"], o["cashback"]) for o in report["orders"]] == [
+        ("W1", "EUR", "5.00"),
+        ("W2", "EUR", "10.00"),
+    ]
+    assert "USD" not in stderr(process)
+
+
+def _with_strings(path: Path, write_strings) -> Path:
+    def edit(name, data):
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", CONTENT_OVERRIDE)
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", STRINGS_RELATION)
+        return data
+
+    def extra(archive):
+        with archive.open("xl/sharedStrings.xml", "w") as table:
+            table.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            write_strings(table)
+            table.write(b"</sst>")
+
+    return rewritten(path, edit, extra)
+
+
+def _plain_book(tmp_path: Path) -> Path:
+    return workbook(tmp_path / "book.xlsx", [["order_id", "ordered_at", "amount"], ["B1", "2026-10-01", 100]])
+
+
+def _timed(*args: str) -> tuple[subprocess.CompletedProcess, float]:
+    start = time.monotonic()
+    process = run(*args)
+    return process, time.monotonic() - start
+
+
+def test_one_huge_shared_string_is_refused_before_it_is_read(tmp_path):
+    # 100 MiB of one string, packed into a workbook of about 100 KiB
+    def one_string(table):
+        table.write(b"<si><t>")
+        for _ in range(100):
+            table.write(b"A" * (1 << 20))
+        table.write(b"</t></si>")
+
+    path = _with_strings(_plain_book(tmp_path), one_string)
+    assert path.stat().st_size < 1 << 20
+    process, seconds = _timed("status", str(path), "--rate", "5", "--format", "json")
+    assert process.returncode == 1
+    assert "a table of shared strings of at most 64 MiB; this workbook's is 101 MiB" in stderr(process)
+    assert seconds < 10
+
+
+def test_too_many_shared_strings_are_refused_before_they_are_read(tmp_path):
+    def many(table):
+        for start in range(0, 1_100_000, 100_000):
+            table.write(b"".join(b"<si><t>%x</t></si>" % i for i in range(start, start + 100_000)))
+
+    path = _with_strings(_plain_book(tmp_path), many)
+    process, seconds = _timed("status", str(path), "--rate", "5", "--format", "json")
+    assert process.returncode == 1
+    assert "at most 1,000,000 shared strings in a workbook" in stderr(process)
+    assert seconds < 10
+
+
+def test_a_sheet_that_unpacks_a_thousand_times_its_size_is_refused_as_a_bomb(tmp_path):
+    def padded(name, data):
+        if name == "xl/worksheets/sheet1.xml":  # 8 MiB of spaces inside the sheet's XML
+            return data.replace(b"<sheetData>", b"<sheetData>" + b" " * (8 << 20))
+        return data
+
+    path = rewritten(_plain_book(tmp_path), padded)
+    process, seconds = _timed("status", str(path), "--rate", "5", "--format", "json")
+    assert process.returncode == 1
+    assert "a ZIP bomb?" in stderr(process) and "xl/worksheets/sheet1.xml unpacks 8 MiB" in stderr(process)
+    assert seconds < 10
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch):
+    from cashback_cli.inputs import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED", 1 << 20)  # the real 1 GiB, made small: same check
+    path = workbook(
+        tmp_path / "big.xlsx",
+        [["order_id", "ordered_at", "amount"], *([f"B{i}", "2026-10-01", 100] for i in range(30_000))],
+    )
+    problems = list(xlsx.xlsx_rows(str(path), open(path, "rb"), "orders", None, None))
+    assert len(problems) == 1
+    assert "at most 1 MiB once unpacked; this workbook unpacks to" in problems[0].expected

@@ -127,7 +127,9 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
                 where = f"stores.{name}"
                 twin = first_of.setdefault(fold(name), name)
                 if twin != name:  # [stores.Amazon] and [stores.amazon]: one store, two tables
-                    expected = _("one table per store; [stores.{twin}] names the same store").format(twin=twin)
+                    expected = _("one table per store; [stores.{twin}] names the same store").format(
+                        twin=twin
+                    )
                     problems.append(_problem(path, where, None, name, expected))
                 elif isinstance(table, dict):
                     tables["stores"][name] = _settings(path, where, table, problems)

@@ -19,8 +19,8 @@ from .csv_rows import csv_rows
 from .errors import InputError
 from .fast import fast_dispute, fast_order
 from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
-from .identity import names_stdin
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
+from .identity import names_stdin
 from .json_rows import json_rows
 from .parquet import is_parquet, parquet_rows
 from .rows import LoadOptions, Row
