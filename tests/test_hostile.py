@@ -312,3 +312,158 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch
     problems = list(xlsx.xlsx_rows(str(path), open(path, "rb"), "orders", None, None))
     assert len(problems) == 1
     assert "at most 1 MiB once unpacked; this workbook unpacks to" in problems[0].expected
+
+
+# --- lines without end, and streams -----------------------------------------------------------
+
+HEADER = "order_id,ordered_at,amount,cashback_rate,currency\n"
+
+
+def _orders_with_long_line(path: Path, length: int, last: bool, rows: int = 10) -> Path:
+    """`rows` plain orders and one whose title is `length` characters, last or in the middle."""
+    plain = [f"A{i},2026-10-01,100.00,5,USD,\n" for i in range(rows)]
+    long_row = "L1,2026-10-01,100.00,5,USD," + "x" * length + "\n"
+    with open(path, "w") as out:
+        out.write(HEADER.rstrip("\n") + ",title\n")
+        out.writelines(plain[: rows // 2])
+        if not last:
+            out.write(long_row)
+        out.writelines(plain[rows // 2 :])
+        if last:
+            out.write(long_row.rstrip("\n"))
+    return path
+
+
+duckdb_installed = pytest.mark.skipif(
+    __import__("importlib").util.find_spec("duckdb") is None, reason="DuckDB engine not installed"
+)
+
+
+LONG_CELLS = {
+    # 600 KiB in one cell: past Python's field limit of 128 KiB
+    "past the field limit": (600 << 10, 10, "field larger than field limit (131072)"),
+    # 33 MiB in one cell: past the line limit, read no further than it; the file is past 8 MB,
+    # where `auto` takes DuckDB, whose reader skipped a line of 32 MiB or more without a word
+    "past the line limit": (33 << 20, 10, "lines of at most 1,048,576 characters"),
+}
+
+
+@pytest.mark.parametrize("engine", ["python", pytest.param("duckdb", marks=duckdb_installed), "auto"])
+@pytest.mark.parametrize("where", ["last", "middle"])
+@pytest.mark.parametrize("mode", [[], ["--summary", "--format", "json"], ["--format", "csv"]])
+@pytest.mark.parametrize("cell", list(LONG_CELLS))
+def test_a_long_line_is_a_data_error_in_every_engine(tmp_path, engine, where, mode, cell):
+    length, rows, message = LONG_CELLS[cell]
+    path = _orders_with_long_line(tmp_path / "orders.csv", length, where == "last", rows)
+    process = run("status", str(path), "--engine", engine, "--as-of", EXAMPLES_AS_OF, *mode)
+    assert process.returncode == 1, stderr(process)
+    line = rows + 2 if where == "last" else rows // 2 + 2
+    assert f"orders.csv:{line}: " in stderr(process) and message in stderr(process)
+    assert process.stdout == b""
+
+
+@pytest.mark.parametrize("engine", ["python", pytest.param("duckdb", marks=duckdb_installed)])
+def test_validate_names_a_line_past_the_field_limit(tmp_path, engine):
+    path = _orders_with_long_line(tmp_path / "orders.csv", 600 << 10, True)
+    process = run("validate", str(path), "--engine", engine)
+    assert process.returncode == 1
+    assert "orders.csv:12: " in stderr(process)
+
+
+def test_a_line_without_end_stops_at_the_line_limit_in_bounded_time(tmp_path):
+    path = tmp_path / "one-line.csv"
+    with open(path, "wb") as out:  # 64 MiB, no line break
+        chunk = b"7" * (1 << 20)
+        for _ in range(64):
+            out.write(chunk)
+    process, seconds = _timed("status", str(path), "--format", "json")
+    assert process.returncode == 1
+    assert "one-line.csv:1: lines of at most 1,048,576 characters" in stderr(process)
+    assert seconds < 5
+
+
+@pytest.mark.parametrize("how", ["path", "stdin"])
+def test_dev_zero_as_orders_stops_at_the_line_limit(how):
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    if how == "path":
+        process = run("status", "/dev/zero", "--format", "json", timeout=15)
+    else:
+        process = run("status", "-", "--format", "json", stdin="/dev/zero", timeout=15)
+    assert process.returncode == 1
+    assert "lines of at most 1,048,576 characters" in stderr(process)
+
+
+def test_a_json_document_without_end_stops_at_the_document_limit(tmp_path):
+    feed = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nsys.stdout.write('[')\nwhile True: sys.stdout.write('{\"order_id\": 1},' * 1000)",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        process, seconds = _timed_stdin(feed.stdout, "status", "-", "--format", "json")
+    finally:
+        feed.kill()
+        feed.wait()
+    assert process.returncode == 1
+    assert "<stdin>: a JSON document of at most 256 MiB" in stderr(process)
+    assert seconds < 15
+
+
+def _timed_stdin(stdin, *args: str) -> tuple[subprocess.CompletedProcess, float]:
+    start = time.monotonic()
+    process = run(*args, stdin=stdin)
+    return process, time.monotonic() - start
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """A named pipe fed with a file's bytes once, by a writer that then goes away."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    writers = []
+
+    def make(name: str, source: Path) -> str:
+        path = tmp_path / name
+        os.mkfifo(path)
+        writers.append(subprocess.Popen(["sh", "-c", f'cat "{source}" > "{path}"']))
+        return str(path)
+
+    yield make
+    for writer in writers:
+        writer.kill()
+        writer.wait()
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [[], ["--summary"], ["--summary", "--format", "json"], ["--format", "json"], ["--format", "csv"]],
+)
+def test_fifos_as_orders_and_disputes_read_once_give_the_files_report(tmp_path, fifo, mode):
+    expected = run("status", str(ORDERS_CSV), "-d", str(DISPUTES_CSV), "--as-of", EXAMPLES_AS_OF, *mode)
+    process = run(
+        "status",
+        fifo("orders", ORDERS_CSV),
+        "-d",
+        fifo("disputes", DISPUTES_CSV),
+        "--as-of",
+        EXAMPLES_AS_OF,
+        *mode,
+        timeout=20,
+    )
+    assert process.returncode == 0, stderr(process)
+    assert process.stdout == expected.stdout
+
+
+def test_a_workbook_through_a_fifo_is_read(fifo):
+    from conftest import EXAMPLES
+
+    expected = run("status", str(EXAMPLES / "orders.xlsx"), "--as-of", EXAMPLES_AS_OF, "--format", "json")
+    process = run(
+        "status", fifo("book", EXAMPLES / "orders.xlsx"), "--as-of", EXAMPLES_AS_OF, "--format", "json"
+    )
+    assert process.returncode == 0, stderr(process)
+    assert process.stdout == expected.stdout

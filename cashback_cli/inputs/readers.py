@@ -7,6 +7,7 @@ writes to its input. Rows stream, so big CSV files are read in constant memory.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
@@ -18,7 +19,18 @@ from .careful import careful_dispute, careful_order
 from .csv_rows import csv_rows
 from .errors import InputError
 from .fast import fast_dispute, fast_order
-from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
+from .files import (
+    MAX_DOCUMENT,
+    MAX_LINE,
+    STDIN,
+    TooLong,
+    bom_encoding,
+    display_name,
+    encoding_problem,
+    holds_json,
+    open_binary,
+    text_encoding,
+)
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .identity import names_stdin
 from .json_rows import json_rows
@@ -78,12 +90,16 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
             return
         try:
             if first in "[{":
-                yield from json_rows(file, "".join(rest), kind, table, embedded, options.records)
+                text = _document(head, stream, binary, options.on_read)
+                yield from json_rows(file, text, kind, table, embedded, options.records)
             elif not embedded:
                 yield from csv_rows(file, rest, kind, table)
         except UnicodeError:
             if not embedded:
                 yield encoding_problem(file, None, options.encoding)
+        except TooLong as error:
+            if not embedded:
+                yield error.problem(file)
     except OSError as error:  # a read failing after the open: a broken disk, a special file
         raise InputError(
             _("{file}: cannot be read ({reason})").format(file=file, reason=error.strerror)
@@ -100,10 +116,27 @@ def _parquet(file: str, path: str, kind: str, options: LoadOptions) -> Iterator[
 
 
 def _chained(head: str, stream: IO[str]) -> Iterator[str]:
-    """The text again from its start, in lines: the head we peeked at, then the rest."""
-    first_lines = io.StringIO(head + stream.readline()).readlines()
-    yield from first_lines
-    yield from stream
+    """The text again from its start, in lines: the head we peeked at, then the rest. A line
+    is never held past MAX_LINE characters: TooLong names it instead."""
+    first_lines = io.StringIO(head + stream.readline(MAX_LINE + 1)).readlines()
+    rest = iter(lambda: stream.readline(MAX_LINE + 1), "")
+    for number, line in enumerate(itertools.chain(first_lines, rest), 1):
+        if len(line) > MAX_LINE and len(line.rstrip("\r\n")) > MAX_LINE:
+            raise TooLong(number)
+        yield line
+
+
+def _document(head: str, stream: IO[str], binary: IO[bytes], on_read: Callable[[int], None] | None) -> str:
+    """A JSON document (or JSON Lines) whole, as its parser needs it, up to MAX_DOCUMENT."""
+    pieces, size = [head], len(head)
+    while piece := stream.read(1 << 20):
+        size += len(piece)
+        if size > MAX_DOCUMENT:
+            raise TooLong(None)
+        pieces.append(piece)
+        if on_read is not None:
+            on_read(binary.tell())
+    return "".join(pieces)
 
 
 def _reporting(lines: Iterator[str], binary: IO[bytes], on_read: Callable[[int], None]) -> Iterator[str]:

@@ -167,7 +167,7 @@ def _distinct_files(paths: list[str]) -> bool:
 def _big(orders: str) -> bool:
     """Whether `auto` takes DuckDB: for a big file, and for a Parquet file of any size (Python
     would read it through DuckDB anyway, a record at a time)."""
-    if orders == STDIN:
+    if orders == STDIN or not os.path.isfile(orders):  # a FIFO is read once, by the Python engine
         return False
     try:
         if os.path.getsize(orders) >= BIG_FILE:
@@ -339,7 +339,22 @@ def _scan(binary, spaces: bool) -> bool:
         returns = view.find(b"\r") >= 0
         if returns and _LONE_CR.search(view):
             raise NotPlain("a carriage return inside a line")
+        if _longest_line_over(view, _MAX_FIELD):
+            raise NotPlain("a line longer than the field limit")  # DuckDB skips it without a word
         return spaces and not quoted and not returns and all(view.find(byte) < 0 for byte in _SPACE_BYTES)
+
+
+def _longest_line_over(view, limit: int) -> bool:
+    """Whether a line of the mapped file is longer than `limit` bytes. From each line start,
+    the last line break within `limit` bytes is the next start, so a file of short lines is
+    crossed in steps of about `limit` bytes: a few thousand searches for a gigabyte."""
+    start, size = 0, len(view)
+    while size - start > limit:
+        found = view.rfind(b"\n", start, start + limit + 1)
+        if found < 0:
+            return True
+        start = found + 1
+    return False
 
 
 # --- the run ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.fast import _CODE, ALIAS_CODES
+from ..inputs.files import MAX_LINE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.readers import distinct_disputes, input_read_twice
 from ..inputs.rows import LoadOptions
@@ -404,15 +405,21 @@ def _byte_ranges(path: str, workers: int) -> list[tuple[int, int]]:
     """The file after its header, cut at line starts into about equal parts."""
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
-        handle.readline()
+        _line_start(handle)
         start = handle.tell()
         cuts = [start]
         for part in range(1, max(1, workers)):
             handle.seek(start + (size - start) * part // workers)
-            handle.readline()
+            _line_start(handle)
             cuts.append(max(handle.tell(), cuts[-1]))
     cuts.append(size)
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(start, start)]
+
+
+def _line_start(handle) -> None:
+    """On to the next line's start; a line past MAX_LINE is the careful engine's to name."""
+    if len(handle.readline(MAX_LINE + 2)) > MAX_LINE + 1:
+        raise GiveUp
 
 
 def _round(numerator: int, denominator: int, mode: str) -> int:
@@ -458,6 +465,8 @@ def _chunks(path: str, start: int, end: int, size: int = 0, worker: int = -1):
             data = rest + data
             cut = data.rfind(b"\n") + 1 if left > 0 else len(data)
             rest = data[cut:]
+            if len(rest) > MAX_LINE:  # a line without end: the careful engine names it, in bounded memory
+                raise GiveUp
             try:
                 text = data[:cut].decode("utf-8")
             except UnicodeDecodeError:
