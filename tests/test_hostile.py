@@ -467,3 +467,112 @@ def test_a_workbook_through_a_fifo_is_read(fifo):
     )
     assert process.returncode == 0, stderr(process)
     assert process.stdout == expected.stdout
+
+
+# --- a full disk, an interrupted run -------------------------------------------------------
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+
+
+@needs_dev_full
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", str(ORDERS_CSV), "--as-of", EXAMPLES_AS_OF],
+        ["status", str(ORDERS_CSV), "--as-of", EXAMPLES_AS_OF, "--summary"],
+        ["status", str(ORDERS_CSV), "--as-of", EXAMPLES_AS_OF, "--format", "json"],
+        ["validate", str(ORDERS_CSV)],
+        ["upcoming", str(ORDERS_CSV), "--as-of", EXAMPLES_AS_OF],
+        ["sql", "--dialect", "postgres"],
+        ["profiles"],
+    ],
+    ids=lambda args: " ".join(args[:1] + args[4:]),
+)
+def test_a_report_written_to_dev_full_is_exit_2_naming_standard_output(args):
+    with open("/dev/full", "wb") as full:
+        process = subprocess.run([EXECUTABLE, *args], stdout=full, stderr=subprocess.PIPE, timeout=20)
+    assert process.returncode == 2, process.stderr
+    assert process.stderr.decode().endswith(
+        "cashback: no space left on standard output; nothing was left half-written\n"
+    )
+
+
+@needs_dev_full
+def test_output_to_dev_full_is_exit_2_naming_it():
+    process = run("status", str(ORDERS_CSV), "--format", "json", "-o", "/dev/full")
+    assert process.returncode == 2
+    assert "no space left on /dev/full" in stderr(process)
+
+
+def _limited_file_size(limit: int):
+    """For a child: files can grow to `limit` bytes, past which a write fails as on a full disk."""
+    import resource
+
+    def limit_it() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_it
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as a full disk: Linux")
+@pytest.mark.parametrize("engine", ["python", pytest.param("duckdb", marks=duckdb_installed)])
+def test_a_full_temporary_folder_is_exit_2_and_leaves_nothing_behind(tmp_path, engine):
+    orders = tmp_path / "orders.csv"
+    with open(orders, "w") as out:  # 60,000 orders: a JSON report of about 15 MB
+        out.write(HEADER)
+        out.writelines(f"F{i},2026-10-01,100.00,5,USD\n" for i in range(60_000))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.run(
+        [
+            EXECUTABLE,
+            "status",
+            str(orders),
+            "--engine",
+            engine,
+            "--as-of",
+            EXAMPLES_AS_OF,
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        timeout=30,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        preexec_fn=_limited_file_size(4 << 20),
+    )
+    text = process.stderr.decode()
+    assert process.returncode == 2, text
+    assert f"no space left on the temporary folder {temporary} (TMPDIR)" in text
+    assert process.stdout == b""
+    assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@duckdb_installed
+@pytest.mark.parametrize("signum, code", [(2, 130), (15, 143)], ids=["SIGINT", "SIGTERM"])
+def test_the_duckdb_engine_interrupted_ends_as_the_python_engines_do(tmp_path, signum, code):
+    orders = tmp_path / "orders.csv"
+    with open(orders, "w") as out:  # enough orders for DuckDB to be busy for a while
+        out.write(HEADER)
+        for start in range(0, 1_500_000, 100_000):
+            out.write("".join(f"S{i},2026-10-01,100.00,5,USD\n" for i in range(start, start + 100_000)))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen(
+        [EXECUTABLE, "status", str(orders), "--engine", "duckdb", "--summary", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while not any(temporary.iterdir()) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.01)  # DuckDB's folder appears: the engine is at work
+        time.sleep(0.2)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == code, err.decode()
+    assert "internal error" not in err.decode() and out == b""
+    assert list(temporary.iterdir()) == []

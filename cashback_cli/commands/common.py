@@ -26,6 +26,7 @@ from ..inputs.identity import output_reads_input
 from ..inputs.values import parse_currency, parse_date, parse_rate
 from ..output import formats
 from ..output.messages import problem_message
+from .no_space import full_place, is_no_space, no_space_message
 
 if TYPE_CHECKING:
     from ..inputs.policy_file import PolicyBook
@@ -515,6 +516,8 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
         os.replace(handle.name, target)
     except OSError as error:
         os.unlink(handle.name)
+        if is_no_space(error):  # the output's folder, or the temporary one the run wrote to
+            raise fail(no_space_message(full_place((os.path.dirname(target),))), EXIT_USAGE) from None
         raise _cannot_write(output, error.strerror) from None
     except BaseException:
         os.unlink(handle.name)
@@ -545,6 +548,8 @@ def _copy_out(spool: IO[str], target: str | None) -> None:
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             raise
+        if is_no_space(error):
+            raise fail(no_space_message(target or full_place()), EXIT_USAGE) from None
         raise _cannot_write(target or "-", error.strerror) from None
 
 

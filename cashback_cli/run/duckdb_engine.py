@@ -15,12 +15,15 @@ as it always has. When it runs, it hands the commands the same results and total
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import importlib.util
 import mmap
 import os
 import re
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -146,13 +149,50 @@ def evaluate_files(
         return python("duckdb is not installed")
     if engine == "auto" and not _big(orders):
         return python("a small file")
+    with _signals_kept():
+        try:
+            found = _prepare(orders, dispute_files, options, as_of, book, skip_invalid)
+        except NotPlain as reason:
+            return python(str(reason))
+        last_choice = ("duckdb", None)
+        with found:
+            return found.run(consume)
+
+
+@contextlib.contextmanager
+def _signals_kept() -> Iterator[None]:
+    """A run interrupted inside DuckDB ends as one interrupted in Python: DuckDB turns Ctrl-C
+    and `kill` alike into RuntimeError("Query interrupted"), which would read as a bug (exit
+    70). The signal is noted on its way to the handler in place, and raised again as itself."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def note(signum: int, frame) -> None:
+        caught.append(signum)
+        handler = kept[signum]
+        if callable(handler):
+            handler(signum, frame)
+        elif handler == signal.SIG_DFL:
+            raise KeyboardInterrupt if signum == signal.SIGINT else SystemExit(128 + signum)
+
+    for signum, handler in kept.items():
+        if handler != signal.SIG_IGN:  # a job in the background ignores Ctrl-C: so do we
+            signal.signal(signum, note)
     try:
-        found = _prepare(orders, dispute_files, options, as_of, book, skip_invalid)
-    except NotPlain as reason:
-        return python(str(reason))
-    last_choice = ("duckdb", None)
-    with found:
-        return found.run(consume)
+        yield
+    except Exception:
+        if not caught:
+            raise
+        if caught[-1] == signal.SIGINT:
+            raise KeyboardInterrupt from None
+        raise SystemExit(128 + caught[-1]) from None
+    finally:
+        for signum, handler in kept.items():
+            if handler != signal.SIG_IGN:
+                signal.signal(signum, handler)
 
 
 def _distinct_files(paths: list[str]) -> bool:
