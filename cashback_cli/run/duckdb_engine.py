@@ -48,7 +48,7 @@ from ..inputs.policy_file import fold
 from ..inputs.rows import LoadOptions
 from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
-from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
+from .sql import DIALECTS, INTERNAL, SCALE, SPACES, fold_expression, rules_query
 
 if TYPE_CHECKING:
     from ..inputs.policy_file import PolicyBook
@@ -608,14 +608,6 @@ def _day(day: date) -> str:
 _PLAIN, _ISO, _CURRENCY = literal(PLAIN_NUMBER.pattern), literal(_ISO_DATE.pattern), literal(_CODE.pattern)
 
 
-# What str.isspace() holds, so what str.strip() strips (a test holds it to Python's own table):
-# written out, since scanning every code point at each start costs 30 ms.
-SPACES = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
 # The first byte of each space's UTF-8 (line ends aside): a file with none of them has no space
 _SPACE_BYTES = sorted({space.encode()[:1] for space in SPACES} - {b"\n", b"\r"}, key=lambda b: b != b" ")
 
@@ -760,11 +752,11 @@ def _absent(order_fields: list[str], book: PolicyBook) -> set[str]:
 
 
 def _check_stores(run: _Prepared, book: PolicyBook) -> None:
-    """The SQL matches stores with lower() where Python uses casefold(): for the names in the
-    file, each must find the same store policy both ways."""
+    """For the names in the file, each must find the same store policy in the SQL as in
+    Python: they fold alike by construction (sql.fold_expression); this holds it on the data."""
     if not book.stores:
         return
-    folded = fold_expression("store", DIALECTS["duckdb"])
+    folded = fold_expression("store", DIALECTS["duckdb"], book.stores)
     for name, sql_key in run.con.execute(
         f"SELECT DISTINCT store, {folded} FROM orders WHERE store IS NOT NULL"
     ).fetchall():
