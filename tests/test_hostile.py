@@ -576,3 +576,15 @@ def test_the_duckdb_engine_interrupted_ends_as_the_python_engines_do(tmp_path, s
     assert process.returncode == code, err.decode()
     assert "internal error" not in err.decode() and out == b""
     assert list(temporary.iterdir()) == []
+
+
+def test_a_parquet_file_through_a_fifo_is_refused_not_waited_for(tmp_path, fifo):
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "orders.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'P1' AS order_id, DATE '2026-10-01' AS ordered_at, 100.00::DECIMAL(10, 2) AS amount) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    process = run("status", fifo("pipe", path), "--rate", "5", "--format", "json", timeout=20)
+    assert process.returncode == 1
+    assert "a Parquet file as a file of its own, not on standard input or through a pipe" in stderr(process)
