@@ -110,7 +110,13 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
 
 def _parquet(file: str, path: str, kind: str, options: LoadOptions) -> Iterator[Row | Problem]:
     if path == STDIN or not os.path.isfile(path):  # DuckDB reads it from its end, by its name
-        yield Problem(file, None, None, None, _("a Parquet file as a file of its own, not on standard input or through a pipe"))
+        yield Problem(
+            file,
+            None,
+            None,
+            None,
+            _("a Parquet file as a file of its own, not on standard input or through a pipe"),
+        )
         return
     yield from parquet_rows(file, path, kind, lookup_table(FIELDS[kind], options.field_map))
 
