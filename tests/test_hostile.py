@@ -588,3 +588,43 @@ def test_a_parquet_file_through_a_fifo_is_refused_not_waited_for(tmp_path, fifo)
     process = run("status", fifo("pipe", path), "--rate", "5", "--format", "json", timeout=20)
     assert process.returncode == 1
     assert "a Parquet file as a file of its own, not on standard input or through a pipe" in stderr(process)
+
+
+def test_the_lean_report_to_a_file_waits_in_that_files_folder_not_in_tmpdir(tmp_path, monkeypatch):
+    """A report to -o FILE needs no room in the temporary folder: the lean engine's lines wait
+    in FILE's folder, beside the report being written."""
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    import cashback_cli.run.lean as lean
+    from cashback_cli.cli import app
+
+    folders = []
+    real = tempfile.TemporaryDirectory
+
+    def noted(*args, **kwargs):
+        folders.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lean.tempfile, "TemporaryDirectory", noted)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(HEADER + "L1,2026-10-01,100.00,5,USD\n")  # a plain export: the lean engine's
+    report = tmp_path / "out" / "report.json"
+    report.parent.mkdir()
+    result = CliRunner().invoke(
+        app,
+        [
+            "status",
+            str(orders),
+            "--as-of",
+            EXAMPLES_AS_OF,
+            "--format",
+            "json",
+            "-o",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert folders == [str(report.parent)]
+    assert sorted(path.name for path in report.parent.iterdir()) == ["report.json"]

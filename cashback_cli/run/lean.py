@@ -145,16 +145,28 @@ def lean_report(
     line: Callable[[tuple], str],
     separator: str,
     write: Report,
+    folder: str | None = None,
 ) -> MergedRun | None:
     """Every order of a plain export as a report line, `line` making it of the JSON order
     object's values as text; `write` gets the run and the lines (joined by `separator`, in
     pieces, in the file's order) once all are made. None, and no call, when the careful engine
-    must run it."""
-    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, (line, separator, write))
+    must run it. The lines wait in `folder` (the report's own, so the temporary folder need
+    not hold a copy of it), else in the temporary folder."""
+    report = (line, separator, write)
+    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, report, workdir=folder)
 
 
 def _lean(
-    orders, dispute_files, options, as_of, policy_for, workers, report=None, by_day=False, table=-1
+    orders,
+    dispute_files,
+    options,
+    as_of,
+    policy_for,
+    workers,
+    report=None,
+    by_day=False,
+    table=-1,
+    workdir=None,
 ) -> MergedRun | None:
     global _tables
     try:
@@ -164,7 +176,7 @@ def _lean(
         if input_read_twice(orders, dispute_files) is not None:
             return None  # a usage error, which the careful way says
         dispute_files = distinct_disputes(dispute_files, orders)  # each once, as the careful way reads them
-        with tempfile.TemporaryDirectory(prefix="cashback-") as folder:
+        with tempfile.TemporaryDirectory(prefix=".cashback-", dir=workdir) as folder:
             _tables, dispute_count = _fold_all(dispute_files, as_of, workers, folder)
             disputed = sum(map(len, _tables))
             if disputed > MAX_DISPUTED:
