@@ -628,3 +628,18 @@ def test_the_lean_report_to_a_file_waits_in_that_files_folder_not_in_tmpdir(tmp_
     assert result.exit_code == 0, result.output
     assert folders == [str(report.parent)]
     assert sorted(path.name for path in report.parent.iterdir()) == ["report.json"]
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "endless"])
+def test_a_policy_file_without_end_is_refused_at_its_limit(tmp_path, fifo, source):
+    if source == "/dev/zero":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero here")
+        policy = "/dev/zero"
+    else:
+        big = tmp_path / "big.toml"
+        big.write_text("# a comment\n" * 100_000)  # 1.2 MB, through a pipe
+        policy = fifo("policy", big)
+    process = run("status", str(ORDERS_CSV), "--config", policy, "--format", "json", timeout=20)
+    assert process.returncode == 1
+    assert f"{policy}: a policy file of at most 1 MiB" in stderr(process)

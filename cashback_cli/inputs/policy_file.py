@@ -21,6 +21,7 @@ from .values import parse_amount, parse_currency, parse_rate
 KEYS = ("hold_days", "rate", "max_cashback", "currency", "dispute_policy", "share")
 BUILT_IN = Policy()
 ENVIRONMENT = "CASHBACK_CONFIG"
+MAX_POLICY_FILE = 1 << 20  # bytes: a table per store of thousands of stores fits
 
 
 class Setting(NamedTuple):
@@ -103,7 +104,11 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
 
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle, parse_float=Decimal)
+            data = handle.read(MAX_POLICY_FILE + 1)  # a FIFO or a device may have no end
+        if len(data) > MAX_POLICY_FILE:
+            expected = _("a policy file of at most {limit} MiB").format(limit=MAX_POLICY_FILE >> 20)
+            return {}, [Problem(path, None, None, None, expected)]
+        document = tomllib.loads(data.decode("utf-8"), parse_float=Decimal)
     except FileNotFoundError:
         raise InputError(_("{file}: no such policy file").format(file=path)) from None
     except OSError as error:
