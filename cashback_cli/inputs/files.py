@@ -38,8 +38,8 @@ class TooLong(Exception):
             )
         else:
             expected = _(
-                "lines of at most {limit} characters; this one is longer (a file that is not CSV, or "
-                "one without line breaks?)"
+                "lines of at most {limit} characters; this one is longer, and nothing after it is "
+                "read (a file that is not CSV, or one without line breaks?)"
             ).format(limit=f"{MAX_LINE:,}")
         return Problem(file, self.line, None, None, expected)
 
