@@ -643,3 +643,15 @@ def test_a_policy_file_without_end_is_refused_at_its_limit(tmp_path, fifo, sourc
     process = run("status", str(ORDERS_CSV), "--config", policy, "--format", "json", timeout=20)
     assert process.returncode == 1
     assert f"{policy}: a policy file of at most 1 MiB" in stderr(process)
+
+
+def test_standard_input_closed_is_a_usage_error():
+    process = subprocess.run(
+        [EXECUTABLE, "status", "-", "--format", "json"],
+        stdin=None,
+        capture_output=True,
+        timeout=20,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert process.returncode == 2, process.stderr
+    assert b"standard input (-) is closed" in process.stderr

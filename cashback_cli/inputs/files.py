@@ -104,12 +104,15 @@ class _Replay(io.RawIOBase):
         return self.place
 
 
-_recorded: dict[object, _Recorded] = {}
+_recorded: dict[tuple, _Recorded] = {}
 
 
-def _recording(key: object, source: Callable[[], IO[bytes]]) -> IO[bytes]:
+def _recording(key: tuple, source: Callable[[], IO[bytes]]) -> IO[bytes]:
     """A reader from the start of the stream known by `key`, recorded on first use."""
     if key not in _recorded:
+        if key[0] == "stdin":  # a new sys.stdin (a test's run): the last one is done with
+            for old in [old for old in _recorded if old[0] == "stdin"]:
+                del _recorded[old]
         _recorded[key] = _Recorded(source())
     return io.BufferedReader(_Replay(_recorded[key]))
 
@@ -133,6 +136,8 @@ def open_binary(path: str) -> IO[bytes]:
     """The input's bytes from its start. A stream (standard input, a FIFO, a process
     substitution, a device) is read once however often it is opened: see _Recorded."""
     if path == STDIN:
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise InputError(_("standard input (-) is closed; give the file by its name"))
         return _recording(("stdin", sys.stdin), lambda: sys.stdin.buffer)  # a new sys.stdin, a new stream
     try:
         found = os.stat(path)
