@@ -655,3 +655,12 @@ def test_standard_input_closed_is_a_usage_error():
     )
     assert process.returncode == 2, process.stderr
     assert b"standard input (-) is closed" in process.stderr
+
+
+def test_a_json_file_for_both_inputs_is_fine_when_it_is_also_standard_input():
+    from conftest import ORDERS_JSON
+
+    process = run(
+        "status", str(ORDERS_JSON), "-d", str(ORDERS_JSON), "--as-of", EXAMPLES_AS_OF, stdin=ORDERS_JSON
+    )
+    assert process.returncode == 0, stderr(process)

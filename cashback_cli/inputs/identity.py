@@ -27,8 +27,8 @@ def identity(path: str) -> Identity | None:
 def names_stdin(path: str) -> bool:
     """Whether `path` is standard input under another name (`/dev/stdin`, `/dev/fd/0`...).
 
-    A file redirected into standard input (`< orders.csv`) is that file too, so naming it
-    beside `-` reads the same bytes twice, as with any other file given twice."""
+    A file redirected into standard input (`< orders.csv`) is that file too: naming it beside
+    `-` reads the same bytes twice, as with any other file given twice."""
     if path == STDIN:
         return True
     here = identity(path)

@@ -285,7 +285,10 @@ def input_read_twice(orders: str, dispute_files: Iterable[str]) -> str | None:
     feed one input only; and an orders file given as disputes too adds nothing unless it is
     JSON, whose disputes (in a "disputes" list or inside their orders) are read with it."""
     dispute_files = list(dispute_files)
-    stdin_uses = sum(map(names_stdin, [orders, *dispute_files]))  # `-`, /dev/stdin, /dev/fd/0...
+    paths = [orders, *dispute_files]
+    stdin_uses = paths.count(STDIN)
+    if stdin_uses:  # and what `-` reads, named otherwise: /dev/stdin, /dev/fd/0, the file it is
+        stdin_uses += sum(1 for path in paths if path != STDIN and names_stdin(path))
     one_json = orders == STDIN and stdin_uses == 2 and dispute_files.count(STDIN) == 1
     if stdin_uses > 1 and not (one_json and holds_json(STDIN)):
         return _(
