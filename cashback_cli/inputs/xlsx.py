@@ -214,7 +214,7 @@ def _too_many_strings(file: str, archive: zipfile.ZipFile, parts: list[zipfile.Z
             while chunk := table.read(1 << 20):
                 text = tail + chunk
                 count += len(_STRING_TAG.findall(text))
-                tail = text[-16:]
+                tail = text[-64:]  # a tag cut by the chunk's end is whole in the next
                 count -= len(_STRING_TAG.findall(tail))  # counted again with the next chunk
                 if count > MAX_STRINGS:
                     return Problem(
