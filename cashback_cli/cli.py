@@ -22,6 +22,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, i18n
 from .commands.common import quiet_on_closed_pipe
+from .commands.no_space import full_place, is_no_space, no_space_message
 from .i18n import _
 
 # --- Typer's and Click's own words in the user's language -------------------------------------
@@ -303,10 +304,45 @@ def main() -> None:
     speak(early_language(sys.argv[1:]))  # before Typer parses, and words its errors and help
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        app_for(sys.argv[1:])()
+        try:
+            app_for(sys.argv[1:])()
+        except SystemExit:
+            _flush_stdout()  # what is still buffered, where a full disk shows itself
+            raise
     except KeyboardInterrupt:
         sys.stderr.write("cashback: interrupted\n")
         sys.exit(130)
+    except OSError as error:
+        if not is_no_space(error):
+            _internal_error(error)
+        message = no_space_message(full_place())
+        _quiet_stdout()
+        sys.stderr.write(f"cashback: {message}\n")
+        sys.exit(2)
     except Exception as error:  # pragma: no cover - the guard of last resort
-        sys.stderr.write(f"cashback: internal error ({type(error).__name__}: {error}); please report it\n")
-        sys.exit(70)
+        _internal_error(error)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away at the very end: quiet, as in the commands
+        _quiet_stdout()
+        sys.exit(141)
+
+
+def _quiet_stdout() -> None:
+    """Nothing more to standard output: what is still buffered for it goes nowhere, so the
+    flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _internal_error(error: Exception) -> None:
+    """The guard of last resort: a bug, said in one line, never a traceback."""
+    sys.stderr.write(f"cashback: internal error ({type(error).__name__}: {error}); please report it\n")
+    sys.exit(70)

@@ -350,9 +350,9 @@ def test_json_and_standard_input_go_to_python(tmp_path):
     assert duckdb_engine.last_choice[0] == "python"
 
 
-def test_a_store_name_sql_folds_otherwise_goes_to_python(tmp_path):
-    """Python folds "Straße" to "strasse" (casefold), SQL to "straße" (lower): the store table
-    would apply in one engine and not in the other, so Python reads the file."""
+def test_a_store_name_folds_in_duckdb_as_in_python(tmp_path):
+    """Python folds "Straße" to "strasse" (casefold), and so does the SQL (lower() would give
+    "straße", and the store table would apply in one engine and not in the other)."""
     orders, disputes = write(tmp_path, ORDERS.replace("amazon", "Straße"))
     (tmp_path / "p.toml").write_text("[stores.strasse]\nhold_days = 40\n", encoding="utf-8")
     args = [
@@ -367,8 +367,10 @@ def test_a_store_name_sql_folds_otherwise_goes_to_python(tmp_path):
         "--config",
         str(tmp_path / "p.toml"),
     ]
-    _found, choice = both(args)
-    assert choice == ("python", "a store name SQL folds otherwise")
+    found, choice = both(args)
+    assert choice == ("duckdb", None)
+    # A3 at Straße, ordered 2026-10-10, held the table's 40 days: confirmed on 2026-11-19
+    assert found[0] == 0 and '"confirm_on": "2026-11-19"' in found[1]
 
 
 # --- choosing the engine ---------------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_parquet_on_standard_input_is_refused_with_a_reason(tmp_path):
     orders = to_parquet(ORDERS_CSV, tmp_path / "orders.parquet")
     result = runner.invoke(app, ["status", "-", "--as-of", AS_OF], input=orders.read_bytes())
     assert result.exit_code == 1
-    assert "Parquet file given by its name, not on standard input" in result.stderr
+    assert "a Parquet file as a file of its own, not on standard input or through a pipe" in result.stderr
 
 
 def test_without_duckdb_a_parquet_file_says_how_to_read_it(tmp_path, monkeypatch):

@@ -357,7 +357,8 @@ PIECES = {
         " // ",
         "(p.ordered_at + p.hold_days)",
         "CAST(t.confirm_on AS VARCHAR)",
-        "'\\s+', ' ', 'g'",
+        "\\x{a0}\\x{1680}",  # Python's whitespace, each by its code
+        "]+', ' ', 'g')",
     ],
     "postgres": [
         "NUMERIC(38, 0)",
@@ -372,7 +373,7 @@ PIECES = {
         "date_add('day', p.hold_days, p.ordered_at)",
         "CAST(t.confirm_on AS VARCHAR)",
     ],
-    "spark": ["DECIMAL(38, 0)", "AS STRING)", "date_add(p.ordered_at, p.hold_days)", "'\\\\s+', ' ')"],
+    "spark": ["DECIMAL(38, 0)", "AS STRING)", "date_add(p.ordered_at, p.hold_days)", "'[\\\\x{9}\\\\x{a}"],
 }
 
 
@@ -402,8 +403,8 @@ def test_each_dialect_parses(dialect):
 def test_the_spark_dialect_doubles_its_backslashes_and_the_others_do_not():
     spark = rules_query(EXAMPLES_BOOK, date(2026, 11, 24), "spark")
     trino = rules_query(EXAMPLES_BOOK, date(2026, 11, 24), "trino")
-    assert "regexp_replace(o.store, '\\\\s+', ' ')" in spark
-    assert "regexp_replace(o.store, '\\s+', ' ')" in trino
+    assert "regexp_replace(o.store, '[\\\\x{9}\\\\x{a}" in spark
+    assert "regexp_replace(o.store, '[\\x{9}\\x{a}" in trino
 
 
 def test_a_store_name_with_a_quote_is_one_literal(tmp_path):
@@ -412,3 +413,95 @@ def test_a_store_name_with_a_quote_is_one_literal(tmp_path):
     assert not problems
     for dialect in DIALECTS:
         assert "WHEN 'o''neil' THEN 3" in rules_query(book, date(2026, 11, 24), dialect)
+
+
+UNICODE_POLICY = """[stores."Straße"]
+hold_days = 40
+
+[stores."İstanbul"]
+hold_days = 41
+
+[stores."ﬁsh shop"]
+hold_days = 42
+
+[stores."Ozon Market"]
+hold_days = 43
+
+[stores."ΣΊΣΥΦΟΣ"]
+hold_days = 44
+"""
+# Each spelling folds (casefold, Python's whitespace) to one of the tables above, or to none
+UNICODE_STORES = {
+    "STRASSE": 40,
+    "strasse": 40,
+    "ſtraſſe": 40,  # long s folds to s
+    "STRAẞE": 40,  # capital sharp s
+    "İSTANBUL": 41,
+    "i\u0307stanbul": 41,  # i and a combining dot: what İ folds to
+    "ISTANBUL": None,  # casefold gives "istanbul", without the dot: another store
+    "FISH  SHOP": 42,
+    "ﬁsh\u00a0shop": 42,  # a ligature and a no-break space
+    "Ozon\u00a0Market": 43,
+    "OZON\u2003\u2003market": 43,  # two em spaces
+    "ozonmarket": None,
+    "σίσυφος": 44,  # final sigma folds to σ
+    "ΣΊΣΥΦΟΣ": 44,
+}
+
+
+def test_store_names_fold_alike_in_python_and_in_the_sql(tmp_path):
+    """One folding of store names: the tool's, the DuckDB engine's and the printed query's."""
+    pytest.importorskip("duckdb")
+    policy = tmp_path / "policy.toml"
+    policy.write_text(UNICODE_POLICY, encoding="utf-8")
+    orders, disputes = tmp_path / "orders.csv", tmp_path / "disputes.csv"
+    with open(orders, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["order_id", "ordered_at", "amount", "currency", "cashback_rate", "store"])
+        for number, store in enumerate(UNICODE_STORES):
+            writer.writerow([f"U{number}", "2026-10-01", "100.00", "USD", "5", store])
+    disputes.write_text("order_id,opened_at,resolved_at,refund_amount\n", encoding="utf-8")
+    options = ["--config", str(policy)]
+    expected = _python_orders(orders, disputes, date(2026, 11, 24), options)
+    # 2026-10-01 plus the store's hold, or the built-in 15 days for a store with no table
+    assert [o["confirm_on"] for o in expected] == [
+        (date(2026, 10, 1) + timedelta(days=hold or 15)).isoformat() for hold in UNICODE_STORES.values()
+    ]
+    printed = runner.invoke(app, ["sql", "--dialect", "duckdb", "--as-of", "2026-11-24", *options])
+    assert printed.exit_code == 0, printed.output
+    assert "lower(" not in printed.stdout
+    found = _sql_orders(printed.stdout, orders, disputes)
+    assert [json.dumps(row) for row in found] == [json.dumps(o) for o in expected]
+    duck = runner.invoke(
+        app,
+        [
+            "status",
+            str(orders),
+            "-d",
+            str(disputes),
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--engine",
+            "duckdb",
+            *options,
+        ],
+    )
+    from cashback_cli.run import duckdb_engine
+
+    assert duckdb_engine.last_choice == ("duckdb", None)
+    assert [row["confirm_on"] for row in json.loads(duck.stdout)["orders"]] == [
+        o["confirm_on"] for o in expected
+    ]
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_a_query_folding_unicode_store_names_parses_in_each_dialect(tmp_path, dialect):
+    sqlglot = pytest.importorskip("sqlglot")
+    (tmp_path / "p.toml").write_text(UNICODE_POLICY, encoding="utf-8")
+    book, problems = build_book(str(tmp_path / "p.toml"), {}, "half-up")
+    assert not problems
+    query = rules_query(book, date(2026, 11, 24), dialect)
+    assert "translate(" in query and "replace(" in query and "lower(" not in query
+    sqlglot.parse_one(query, read=dialect)

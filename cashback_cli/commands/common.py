@@ -22,9 +22,11 @@ from ..core.problems import Problem
 from ..core.records import DisputePolicy
 from ..i18n import _, ngettext
 from ..inputs.errors import FieldError, InputError
+from ..inputs.identity import output_reads_input
 from ..inputs.values import parse_currency, parse_date, parse_rate
 from ..output import formats
 from ..output.messages import problem_message
+from .no_space import full_place, is_no_space, no_space_message
 
 if TYPE_CHECKING:
     from ..inputs.policy_file import PolicyBook
@@ -539,18 +541,11 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
     target = os.path.realpath(output)
     if not output.strip() or os.path.isdir(target):
         raise _cannot_write(output, _("a directory, not a file"))
-    for path in inputs:
-        if (
-            path
-            and path != "-"
-            and os.path.exists(path)
-            and os.path.exists(target)
-            and os.path.samefile(path, target)
-        ):
-            raise fail(
-                _("--output {path} is one of the input files; choose another name").format(path=output),
-                EXIT_USAGE,
-            )
+    if output_reads_input(output, inputs):
+        raise fail(
+            _("--output {path} is one of the input files; choose another name").format(path=output),
+            EXIT_USAGE,
+        )
     if os.path.exists(target) and not os.path.isfile(target):
         with _spool() as spool:
             yield spool
@@ -575,6 +570,8 @@ def report_sink(output: str | None, inputs: list[str]) -> Iterator[IO[str]]:
         os.replace(handle.name, target)
     except OSError as error:
         os.unlink(handle.name)
+        if is_no_space(error):  # the output's folder, or the temporary one the run wrote to
+            raise fail(no_space_message(full_place((os.path.dirname(target),))), EXIT_USAGE) from None
         raise _cannot_write(output, error.strerror) from None
     except BaseException:
         os.unlink(handle.name)
@@ -605,6 +602,8 @@ def _copy_out(spool: IO[str], target: str | None) -> None:
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             raise
+        if is_no_space(error):
+            raise fail(no_space_message(target or full_place()), EXIT_USAGE) from None
         raise _cannot_write(target or "-", error.strerror) from None
 
 

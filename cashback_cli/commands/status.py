@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
@@ -320,7 +321,10 @@ def _lean_report(out, format: Format, orders: str, disputes, options, day, book,
     line, separator = (json_order_line, ",\n") if format is Format.json else (csv_order_line, "")
     with reading_progress(orders) as on_read:
         options = replace(options, on_read=on_read)
-        return lean_report(orders, disputes, options, day, book.policy_for, workers, line, separator, write)
+        folder = os.path.dirname(out.name) if isinstance(getattr(out, "name", None), str) else None
+        return lean_report(
+            orders, disputes, options, day, book.policy_for, workers, line, separator, write, folder
+        )
 
 
 class View(NamedTuple):

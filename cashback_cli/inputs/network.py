@@ -109,6 +109,8 @@ def _source(
 ) -> tuple[Profile, Iterator[tuple[int, dict, Any] | Problem]] | Problem:
     """The shape of the profile this file is in, told by its content, and its records."""
     data = read_bytes(path)
+    if isinstance(data, Problem):
+        return data
     if holds_xml(data):
         root = parse_xml(file, data)
         if isinstance(root, Problem):

@@ -21,6 +21,7 @@ from .values import parse_amount, parse_currency, parse_rate
 KEYS = ("hold_days", "rate", "max_cashback", "currency", "dispute_policy", "share")
 BUILT_IN = Policy()
 ENVIRONMENT = "CASHBACK_CONFIG"
+MAX_POLICY_FILE = 1 << 20  # bytes: a table per store of thousands of stores fits
 
 
 class Setting(NamedTuple):
@@ -103,7 +104,11 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
 
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle, parse_float=Decimal)
+            data = handle.read(MAX_POLICY_FILE + 1)  # a FIFO or a device may have no end
+        if len(data) > MAX_POLICY_FILE:
+            expected = _("a policy file of at most {limit} MiB").format(limit=MAX_POLICY_FILE >> 20)
+            return {}, [Problem(path, None, None, None, expected)]
+        document = tomllib.loads(data.decode("utf-8"), parse_float=Decimal)
     except FileNotFoundError:
         raise InputError(_("{file}: no such policy file").format(file=path)) from None
     except OSError as error:
@@ -112,6 +117,8 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
         ) from None
     except tomllib.TOMLDecodeError as error:
         return {}, [Problem(path, None, None, None, _("valid TOML ({error})").format(error=error))]
+    except RecursionError:  # tables or arrays nested hundreds deep: no policy needs that
+        return {}, [Problem(path, None, None, None, _("valid TOML (nested too deeply)"))]
     except UnicodeDecodeError:
         return {}, [Problem(path, None, None, None, _("a UTF-8 TOML file"))]
     problems: list[Problem] = []
@@ -120,9 +127,16 @@ def read_policy_file(path: str) -> tuple[dict[str, Any], list[Problem]]:
         if key == "defaults" and isinstance(value, dict):
             tables["defaults"] = _settings(path, "defaults", value, problems)
         elif key == "stores" and isinstance(value, dict):
+            first_of: dict[str, str] = {}  # folded name -> the first table that folds to it
             for name, table in value.items():
                 where = f"stores.{name}"
-                if isinstance(table, dict):
+                twin = first_of.setdefault(fold(name), name)
+                if twin != name:  # [stores.Amazon] and [stores.amazon]: one store, two tables
+                    expected = _("one table per store; [stores.{twin}] names the same store").format(
+                        twin=twin
+                    )
+                    problems.append(_problem(path, where, None, name, expected))
+                elif isinstance(table, dict):
                     tables["stores"][name] = _settings(path, where, table, problems)
                 else:
                     problems.append(_problem(path, where, None, table, _("a table of settings")))
@@ -147,7 +161,17 @@ def _settings(path: str, table: str, values: dict[str, Any], problems: list[Prob
 
 def _problem(path: str, table: str, key: str | None, value: Any, expected: str) -> Problem:
     field = f"[{table}]" + (f" {key}" if key else "")
-    return Problem(path, None, field, repr(value) if not isinstance(value, str) else value, expected)
+    return Problem(path, None, field, value if isinstance(value, str) else _shown(value), expected)
+
+
+def _shown(value: Any) -> str:
+    """The value as TOML gave it; a table nested too deep to print whole is shown to a few levels."""
+    try:
+        return repr(value)
+    except RecursionError:
+        import reprlib
+
+        return reprlib.repr(value)
 
 
 def _hold_days(value: Any) -> int:

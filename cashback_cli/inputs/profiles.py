@@ -177,6 +177,8 @@ def parse_profile(name: str, text: str) -> tuple[Profile | None, list[str]]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_("valid TOML ({error})").format(error=error)]
+    except RecursionError:  # tables or arrays nested hundreds deep: no profile needs that
+        return None, [_("valid TOML (nested too deeply)")]
     tables = document.pop("shape", None)
     if tables is None:
         return _parse_shape(name, document)
@@ -233,7 +235,7 @@ def _parse_shape(name: str, document: dict) -> tuple[Profile | None, list[str]]:
                     key=ours, fields=", ".join(FIELDS)
                 )
             )
-        elif not all(
+        elif not isinstance(theirs, str | list) or not all(
             isinstance(key, str) and key.strip() for key in ([theirs] if isinstance(theirs, str) else theirs)
         ):
             problems.append(

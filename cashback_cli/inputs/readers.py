@@ -7,6 +7,7 @@ writes to its input. Rows stream, so big CSV files are read in constant memory.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -19,8 +20,20 @@ from .careful import careful_dispute, careful_order
 from .csv_rows import csv_rows
 from .errors import InputError
 from .fast import fast_dispute, fast_order
-from .files import STDIN, bom_encoding, display_name, encoding_problem, holds_json, open_binary, text_encoding
+from .files import (
+    MAX_DOCUMENT,
+    MAX_LINE,
+    STDIN,
+    TooLong,
+    bom_encoding,
+    display_name,
+    encoding_problem,
+    holds_json,
+    open_binary,
+    text_encoding,
+)
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
+from .identity import names_stdin
 from .json_rows import json_rows
 from .parquet import is_parquet, parquet_rows
 from .rows import LoadOptions, Row
@@ -82,12 +95,16 @@ def read_rows(path: str, kind: str, options: LoadOptions, embedded: bool = False
             return
         try:
             if first in "[{":
-                yield from json_rows(file, "".join(rest), kind, table, embedded, options.records)
+                text = _document(head, stream, binary, options.on_read)
+                yield from json_rows(file, text, kind, table, embedded, options.records)
             elif not embedded:
                 yield from csv_rows(file, rest, kind, table)
         except UnicodeError:
             if not embedded:
                 yield encoding_problem(file, None, options.encoding)
+        except TooLong as error:
+            if not embedded:
+                yield error.problem(file)
     except OSError as error:  # a read failing after the open: a broken disk, a special file
         raise InputError(
             _("{file}: cannot be read ({reason})").format(file=file, reason=error.strerror)
@@ -123,17 +140,40 @@ def _xml_without_profile(file: str, head: str) -> Problem:
 
 
 def _parquet(file: str, path: str, kind: str, options: LoadOptions) -> Iterator[Row | Problem]:
-    if path == STDIN:  # DuckDB reads a Parquet file from its end: it must be a file
-        yield Problem(file, None, None, None, _("a Parquet file given by its name, not on standard input"))
+    if path == STDIN or not os.path.isfile(path):  # DuckDB reads it from its end, by its name
+        yield Problem(
+            file,
+            None,
+            None,
+            None,
+            _("a Parquet file as a file of its own, not on standard input or through a pipe"),
+        )
         return
     yield from parquet_rows(file, path, kind, lookup_table(FIELDS[kind], options.field_map))
 
 
 def _chained(head: str, stream: IO[str]) -> Iterator[str]:
-    """The text again from its start, in lines: the head we peeked at, then the rest."""
-    first_lines = io.StringIO(head + stream.readline()).readlines()
-    yield from first_lines
-    yield from stream
+    """The text again from its start, in lines: the head we peeked at, then the rest. A line
+    is never held past MAX_LINE characters: TooLong names it instead."""
+    first_lines = io.StringIO(head + stream.readline(MAX_LINE + 1)).readlines()
+    rest = iter(lambda: stream.readline(MAX_LINE + 1), "")
+    for number, line in enumerate(itertools.chain(first_lines, rest), 1):
+        if len(line) > MAX_LINE and len(line.rstrip("\r\n")) > MAX_LINE:
+            raise TooLong(number)
+        yield line
+
+
+def _document(head: str, stream: IO[str], binary: IO[bytes], on_read: Callable[[int], None] | None) -> str:
+    """A JSON document (or JSON Lines) whole, as its parser needs it, up to MAX_DOCUMENT."""
+    pieces, size = [head], len(head)
+    while piece := stream.read(1 << 20):
+        size += len(piece)
+        if size > MAX_DOCUMENT:
+            raise TooLong(None)
+        pieces.append(piece)
+        if on_read is not None:
+            on_read(binary.tell())
+    return "".join(pieces)
 
 
 def _reporting(lines: Iterator[str], binary: IO[bytes], on_read: Callable[[int], None]) -> Iterator[str]:
@@ -342,8 +382,12 @@ def input_read_twice(orders: str, dispute_files: Iterable[str]) -> str | None:
     feed one input only; and an orders file given as disputes too adds nothing unless it is
     JSON, whose disputes (in a "disputes" list or inside their orders) are read with it."""
     dispute_files = list(dispute_files)
-    stdin_uses = [orders, *dispute_files].count(STDIN)
-    if stdin_uses > 1 and not (orders == STDIN and stdin_uses == 2 and holds_json(STDIN)):
+    paths = [orders, *dispute_files]
+    stdin_uses = paths.count(STDIN)
+    if stdin_uses:  # and what `-` reads, named otherwise: /dev/stdin, /dev/fd/0, the file it is
+        stdin_uses += sum(1 for path in paths if path != STDIN and names_stdin(path))
+    one_json = orders == STDIN and stdin_uses == 2 and dispute_files.count(STDIN) == 1
+    if stdin_uses > 1 and not (one_json and holds_json(STDIN)):
         return _(
             "standard input (-) is read once: give it for the orders or for the disputes, not both "
             "(unless it is one JSON document holding both)"

@@ -9,7 +9,9 @@ cell is written as the spreadsheet shows it (numbers exactly, dates as ISO dates
 from __future__ import annotations
 
 import math
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -28,6 +30,15 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls of Excel 97-2003, and p
 # =0.1+0.2 is stored as 0.30000000000000004 and shown as 0.3.
 _EXCEL_DIGITS = Context(prec=15, rounding=ROUND_HALF_UP)
 _REPORT_EVERY = 0x3FF  # rows between two progress reports
+# Bounds on a workbook once unpacked, checked before anything is read (docs/rules.md). Excel's
+# own limit of 1,048,576 rows of a dozen columns unpacks to about 600 MiB; the shared strings
+# are held in memory whole (64 MiB of them take up to 300 MiB), the sheet streams; no real
+# part packs better than MAX_RATIO to one, a ZIP bomb a thousand to one.
+MAX_UNPACKED = 1 << 30
+MAX_SHARED_STRINGS = 64 << 20
+MAX_STRINGS = 1_000_000  # openpyxl reads about 130,000 a second into 60 bytes or more each
+MAX_RATIO = 200
+MAX_CONTENT_TYPES = 1 << 20
 
 
 def is_workbook_container(head: bytes) -> bool:
@@ -93,6 +104,10 @@ def xlsx_rows(
     binary.seek(0, 2)
     size = binary.tell()
     binary.seek(0)
+    oversized = _oversized(file, binary)
+    if oversized is not None:
+        yield oversized
+        return
     try:
         workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
     except Exception as error:  # a damaged workbook fails in zipfile, the XML parser or openpyxl
@@ -123,12 +138,99 @@ def _is_spreadsheet(binary: IO[bytes]) -> bool:
     """Whether the ZIP archive is a workbook: its content types name a spreadsheet."""
     try:
         with zipfile.ZipFile(binary) as archive:
+            if archive.getinfo("[Content_Types].xml").file_size > MAX_CONTENT_TYPES:
+                return False
             types = archive.read("[Content_Types].xml")
     except (zipfile.BadZipFile, KeyError, EOFError, ValueError):
         return False
     finally:
         binary.seek(0)
     return b"spreadsheetml" in types or b"ms-excel.sheet" in types
+
+
+def _oversized(file: str, binary: IO[bytes]) -> Problem | None:
+    """A workbook too big once unpacked, told from the sizes its archive declares (which bound
+    what zipfile will ever unpack) before any part is read: a ZIP bomb of a few MB holding
+    gigabytes, or a shared-strings table that would be held in memory whole."""
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            parts = archive.infolist()
+            problem = _parts_too_big(file, parts) or _too_many_strings(file, archive, parts)
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error):
+        return None  # openpyxl names the damage
+    finally:
+        binary.seek(0)
+    return problem
+
+
+def _parts_too_big(file: str, parts: list[zipfile.ZipInfo]) -> Problem | None:
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED:
+        return _too_big(
+            file,
+            _("at most {limit} MiB once unpacked; this workbook unpacks to {size} MiB"),
+            total,
+            MAX_UNPACKED,
+        )
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > MAX_SHARED_STRINGS:
+            return _too_big(
+                file,
+                _(
+                    "a table of shared strings of at most {limit} MiB; this workbook's is {size} MiB (save the sheet as CSV)"
+                ),
+                part.file_size,
+                MAX_SHARED_STRINGS,
+            )
+        if part.file_size > MAX_RATIO * max(part.compress_size, 1) and part.file_size > 1 << 20:
+            return Problem(
+                file,
+                None,
+                None,
+                None,
+                _(
+                    "a workbook whose parts unpack to at most {ratio} times their packed size; {part} unpacks {size} MiB from {packed} KiB (a ZIP bomb?)"
+                ).format(
+                    ratio=MAX_RATIO,
+                    part=part.filename,
+                    size=part.file_size >> 20,
+                    packed=part.compress_size >> 10,
+                ),
+            )
+    return None
+
+
+_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _too_many_strings(file: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> Problem | None:
+    """More shared strings than MAX_STRINGS, counted in one pass over the packed table (a
+    fraction of a second) before openpyxl reads them all into memory (seconds per million)."""
+    for part in parts:
+        if not part.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        count, tail = 0, b""
+        with archive.open(part) as table:
+            while chunk := table.read(1 << 20):
+                text = tail + chunk
+                count += len(_STRING_TAG.findall(text))
+                tail = text[-64:]  # a tag cut by the chunk's end is whole in the next
+                count -= len(_STRING_TAG.findall(tail))  # counted again with the next chunk
+                if count > MAX_STRINGS:
+                    return Problem(
+                        file,
+                        None,
+                        None,
+                        None,
+                        _(
+                            "at most {limit} shared strings in a workbook; this one has more (save the sheet as CSV)"
+                        ).format(limit=f"{MAX_STRINGS:,}"),
+                    )
+    return None
+
+
+def _too_big(file: str, text: str, size: int, limit: int) -> Problem:
+    return Problem(file, None, None, None, text.format(limit=limit >> 20, size=-(-size >> 20)))
 
 
 def _worksheet(file: str, workbook, sheet: str | None):
@@ -159,7 +261,10 @@ def _sheet_rows(
     on_read: Callable[[int], None] | None,
 ) -> Iterator[Row | Problem]:
     layout = None
-    last_row = worksheet.max_row or 0  # from the sheet's stated dimension; may be unknown
+    last_row = worksheet.max_row or 0  # from the sheet's stated dimension, for progress alone
+    # The stated dimension is often stale (tools that append rows leave it): read every row
+    # and cell there is, not the rectangle it names.
+    worksheet.reset_dimensions()
     rows = worksheet.iter_rows(values_only=True)  # parsed as they are asked for
     number = 0
     while True:

@@ -15,12 +15,15 @@ as it always has. When it runs, it hands the commands the same results and total
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import importlib.util
 import mmap
 import os
 import re
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -45,7 +48,7 @@ from ..inputs.policy_file import fold
 from ..inputs.rows import LoadOptions
 from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
-from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
+from .sql import DIALECTS, INTERNAL, SCALE, SPACES, fold_expression, rules_query
 
 if TYPE_CHECKING:
     from ..inputs.policy_file import PolicyBook
@@ -147,13 +150,50 @@ def evaluate_files(
         return python("duckdb is not installed")
     if engine == "auto" and not _big(orders):
         return python("a small file")
+    with _signals_kept():
+        try:
+            found = _prepare(orders, dispute_files, options, as_of, book, skip_invalid)
+        except NotPlain as reason:
+            return python(str(reason))
+        last_choice = ("duckdb", None)
+        with found:
+            return found.run(consume)
+
+
+@contextlib.contextmanager
+def _signals_kept() -> Iterator[None]:
+    """A run interrupted inside DuckDB ends as one interrupted in Python: DuckDB turns Ctrl-C
+    and `kill` alike into RuntimeError("Query interrupted"), which would read as a bug (exit
+    70). The signal is noted on its way to the handler in place, and raised again as itself."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def note(signum: int, frame) -> None:
+        caught.append(signum)
+        handler = kept[signum]
+        if callable(handler):
+            handler(signum, frame)
+        elif handler == signal.SIG_DFL:
+            raise KeyboardInterrupt if signum == signal.SIGINT else SystemExit(128 + signum)
+
+    for signum, handler in kept.items():
+        if handler != signal.SIG_IGN:  # a job in the background ignores Ctrl-C: so do we
+            signal.signal(signum, note)
     try:
-        found = _prepare(orders, dispute_files, options, as_of, book, skip_invalid)
-    except NotPlain as reason:
-        return python(str(reason))
-    last_choice = ("duckdb", None)
-    with found:
-        return found.run(consume)
+        yield
+    except Exception:
+        if not caught:
+            raise
+        if caught[-1] == signal.SIGINT:
+            raise KeyboardInterrupt from None
+        raise SystemExit(128 + caught[-1]) from None
+    finally:
+        for signum, handler in kept.items():
+            if handler != signal.SIG_IGN:
+                signal.signal(signum, handler)
 
 
 def _distinct_files(paths: list[str]) -> bool:
@@ -168,7 +208,7 @@ def _distinct_files(paths: list[str]) -> bool:
 def _big(orders: str) -> bool:
     """Whether `auto` takes DuckDB: for a big file, and for a Parquet file of any size (Python
     would read it through DuckDB anyway, a record at a time)."""
-    if orders == STDIN:
+    if orders == STDIN or not os.path.isfile(orders):  # a FIFO is read once, by the Python engine
         return False
     try:
         if os.path.getsize(orders) >= BIG_FILE:
@@ -340,7 +380,22 @@ def _scan(binary, spaces: bool) -> bool:
         returns = view.find(b"\r") >= 0
         if returns and _LONE_CR.search(view):
             raise NotPlain("a carriage return inside a line")
+        if _longest_line_over(view, _MAX_FIELD):
+            raise NotPlain("a line longer than the field limit")  # DuckDB skips it without a word
         return spaces and not quoted and not returns and all(view.find(byte) < 0 for byte in _SPACE_BYTES)
+
+
+def _longest_line_over(view, limit: int) -> bool:
+    """Whether a line of the mapped file is longer than `limit` bytes. From each line start,
+    the last line break within `limit` bytes is the next start, so a file of short lines is
+    crossed in steps of about `limit` bytes: a few thousand searches for a gigabyte."""
+    start, size = 0, len(view)
+    while size - start > limit:
+        found = view.rfind(b"\n", start, start + limit + 1)
+        if found < 0:
+            return True
+        start = found + 1
+    return False
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -556,14 +611,6 @@ def _day(day: date) -> str:
 _PLAIN, _ISO, _CURRENCY = literal(PLAIN_NUMBER.pattern), literal(_ISO_DATE.pattern), literal(_CODE.pattern)
 
 
-# What str.isspace() holds, so what str.strip() strips (a test holds it to Python's own table):
-# written out, since scanning every code point at each start costs 30 ms.
-SPACES = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
 # The first byte of each space's UTF-8 (line ends aside): a file with none of them has no space
 _SPACE_BYTES = sorted({space.encode()[:1] for space in SPACES} - {b"\n", b"\r"}, key=lambda b: b != b" ")
 
@@ -712,11 +759,11 @@ def _absent(order_fields: list[str], book: PolicyBook) -> set[str]:
 
 
 def _check_stores(run: _Prepared, book: PolicyBook) -> None:
-    """The SQL matches stores with lower() where Python uses casefold(): for the names in the
-    file, each must find the same store policy both ways."""
+    """For the names in the file, each must find the same store policy in the SQL as in
+    Python: they fold alike by construction (sql.fold_expression); this holds it on the data."""
     if not book.stores:
         return
-    folded = fold_expression("store", DIALECTS["duckdb"])
+    folded = fold_expression("store", DIALECTS["duckdb"], book.stores)
     for name, sql_key in run.con.execute(
         f"SELECT DISTINCT store, {folded} FROM orders WHERE store IS NOT NULL"
     ).fetchall():

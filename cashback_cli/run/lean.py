@@ -33,6 +33,7 @@ from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.fast import _CODE, ALIAS_CODES
+from ..inputs.files import MAX_LINE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.readers import distinct_disputes, input_read_twice
 from ..inputs.rows import LoadOptions
@@ -145,16 +146,28 @@ def lean_report(
     line: Callable[[tuple], str],
     separator: str,
     write: Report,
+    folder: str | None = None,
 ) -> MergedRun | None:
     """Every order of a plain export as a report line, `line` making it of the JSON order
     object's values as text; `write` gets the run and the lines (joined by `separator`, in
     pieces, in the file's order) once all are made. None, and no call, when the careful engine
-    must run it."""
-    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, (line, separator, write))
+    must run it. The lines wait in `folder` (the report's own, so the temporary folder need
+    not hold a copy of it), else in the temporary folder."""
+    report = (line, separator, write)
+    return _lean(orders, list(dispute_files), options, as_of, policy_for, workers, report, workdir=folder)
 
 
 def _lean(
-    orders, dispute_files, options, as_of, policy_for, workers, report=None, by_day=False, table=-1
+    orders,
+    dispute_files,
+    options,
+    as_of,
+    policy_for,
+    workers,
+    report=None,
+    by_day=False,
+    table=-1,
+    workdir=None,
 ) -> MergedRun | None:
     global _tables
     try:
@@ -164,7 +177,7 @@ def _lean(
         if input_read_twice(orders, dispute_files) is not None:
             return None  # a usage error, which the careful way says
         dispute_files = distinct_disputes(dispute_files, orders)  # each once, as the careful way reads them
-        with tempfile.TemporaryDirectory(prefix="cashback-") as folder:
+        with tempfile.TemporaryDirectory(prefix=".cashback-", dir=workdir) as folder:
             _tables, dispute_count = _fold_all(dispute_files, as_of, workers, folder)
             disputed = sum(map(len, _tables))
             if disputed > MAX_DISPUTED:
@@ -405,15 +418,21 @@ def _byte_ranges(path: str, workers: int) -> list[tuple[int, int]]:
     """The file after its header, cut at line starts into about equal parts."""
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
-        handle.readline()
+        _line_start(handle)
         start = handle.tell()
         cuts = [start]
         for part in range(1, max(1, workers)):
             handle.seek(start + (size - start) * part // workers)
-            handle.readline()
+            _line_start(handle)
             cuts.append(max(handle.tell(), cuts[-1]))
     cuts.append(size)
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a] or [(start, start)]
+
+
+def _line_start(handle) -> None:
+    """On to the next line's start; a line past MAX_LINE is the careful engine's to name."""
+    if len(handle.readline(MAX_LINE + 2)) > MAX_LINE + 1:
+        raise GiveUp
 
 
 def _round(numerator: int, denominator: int, mode: str) -> int:
@@ -459,6 +478,8 @@ def _chunks(path: str, start: int, end: int, size: int = 0, worker: int = -1):
             data = rest + data
             cut = data.rfind(b"\n") + 1 if left > 0 else len(data)
             rest = data[cut:]
+            if len(rest) > MAX_LINE:  # a line without end: the careful engine names it, in bounded memory
+                raise GiveUp
             try:
                 text = data[:cut].decode("utf-8")
             except UnicodeDecodeError:

@@ -31,10 +31,12 @@ DuckDB, 64-bit shortcuts for what fits in 64 bits, since 128-bit division is slo
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..core.money import _MINOR_DIGITS, minor_digits
@@ -58,6 +60,7 @@ class Dialect:
     date_text: str  # the date {d} as YYYY-MM-DD
     global_flag: bool  # regexp_replace replaces only the first match unless told 'g'
     backslash_escapes: bool  # a backslash escapes in string literals (Spark)
+    char: str = "\\x{{{code:x}}}"  # the character {code} in a regular expression
     materialized: str = ""  # the keyword that keeps a CTE from being inlined (and recomputed)
     # {x}, a DECIMAL(38, 8), as a whole number of 10^-8: the exact product, cast back
     scaled: str = "CAST({x} * 100000000 AS {integer})"
@@ -112,6 +115,7 @@ DIALECTS = {
         global_flag=True,
         backslash_escapes=False,
         materialized="MATERIALIZED ",
+        char="\\u{code:04x}",  # PostgreSQL's regular expressions know no \\x{...}
     ),
     "trino": Dialect(
         "trino",
@@ -212,7 +216,7 @@ def rules_query(
         ]
         if not branches:
             return default
-        return f"CASE {fold_expression('o.store', sql)} {' '.join(branches)} ELSE {default} END"
+        return f"CASE {fold_expression('o.store', sql, stores)} {' '.join(branches)} ELSE {default} END"
 
     def scaled(column: str) -> str:
         """A DECIMAL column as a whole number of 10^-8: exact for up to 8 decimals."""
@@ -401,15 +405,51 @@ def _name(column: str) -> str:
     return column
 
 
-def fold_expression(column: str, sql: Dialect) -> str:
-    """A store name as the policy file's tables are matched: case and runs of spaces ignored.
+# What str.isspace() holds, so what str.split() splits on (a test holds it to Python's own
+# table): written out, since scanning every code point at each start costs 30 ms.
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
-    (lower() for Python's casefold(), and \\s for its whitespace: the same for the names
-    people give stores; the DuckDB engine checks it on the data before relying on it.)
+
+@cache
+def _case_folds() -> tuple[dict[str, str], dict[str, str]]:
+    """Python's casefold() as a table: the characters it changes into one character, and those
+    it changes into several (ß is ss, ﬁ is fi, İ is i and a dot above). Casefolding is one
+    character at a time, and what it gives is folded already, so the table is all of it."""
+    single, several = {}, {}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char:
+            (single if len(folded) == 1 else several)[char] = folded
+    return single, several
+
+
+def fold_expression(column: str, sql: Dialect, keys: Collection[str]) -> str:
+    """A store name folded as the tool folds it (`" ".join(name.casefold().split())`, see
+    inputs/policy_file.py), exactly, for a comparison with `keys`, which are folded already.
+
+    No lower(): its tables differ from casefold() (ß, ſ, ligatures) and between databases
+    and locales (a Turkish JVM lowers I to ı). Python's own table is written out instead,
+    only the mappings whose result occurs in a key (any other leaves a name that matches no
+    key either way): translate() for one character to one, replace() for one to several.
+    Runs of Python's whitespace become one space, and the ends are trimmed.
     """
+    single, several = _case_folds()
+    present = set("".join(keys))
     flags = ", 'g'" if sql.global_flag else ""
-    spaces = sql.literal(r"\s+")
-    return f"lower(trim(regexp_replace({column}, {spaces}, ' '{flags})))"
+    spaces = sql.literal("[" + "".join(sql.char.format(code=ord(char)) for char in SPACES) + "]+")
+    text = f"regexp_replace({column}, {spaces}, ' '{flags})"
+    for char, folded in sorted(several.items()):
+        if any(folded in key for key in keys):
+            text = f"replace({text}, {sql.literal(char)}, {sql.literal(folded)})"
+    sources = "".join(char for char, folded in sorted(single.items()) if folded in present)
+    if sources:
+        targets = "".join(single[char] for char in sources)
+        text = f"translate({text}, {sql.literal(sources)}, {sql.literal(targets)})"
+    return f"trim({text})"
 
 
 def _digits_text(column: str, digits: str, unit: str, sql: Dialect) -> str:
