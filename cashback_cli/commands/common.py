@@ -27,8 +27,8 @@ from ..output import formats
 from ..output.messages import problem_message
 
 if TYPE_CHECKING:
+    from ..inputs.options import LoadOptions
     from ..inputs.policy_file import PolicyBook
-    from ..inputs.rows import LoadOptions
     from ..run.evaluation import Evaluation
 
 EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
@@ -319,7 +319,7 @@ def load_options(
     sheet: str | None = None,
 ) -> LoadOptions:
     from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS
-    from ..inputs.rows import LoadOptions
+    from ..inputs.options import LoadOptions
 
     network = None
     if profile is not None:

@@ -23,9 +23,10 @@ from ..i18n import _
 from .csv_rows import delimiter
 from .errors import FieldError
 from .files import decode_text, display_name, holds_xml, read_bytes
-from .json_rows import MISSING, cell_text, decode_document, flatten, records_at, value_at
+from .json_paths import MISSING, flatten, value_at
+from .json_rows import cell_text, decode_document, records_at
+from .options import LoadOptions
 from .profiles import Profile, choose_shape, header_fits
-from .rows import LoadOptions
 from .values import parse_amount, parse_currency, parse_date, parse_text
 from .xml_doc import Element, elements_at, parse_xml, starts_at, xml_records
 

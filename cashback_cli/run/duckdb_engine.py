@@ -34,6 +34,7 @@ from ..inputs.errors import InputError
 from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
+from ..inputs.options import LoadOptions
 from ..inputs.parquet import (
     as_pattern_free,
     is_parquet,
@@ -42,7 +43,6 @@ from ..inputs.parquet import (
     reader,
 )
 from ..inputs.policy_file import fold
-from ..inputs.rows import LoadOptions
 from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
 from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query

@@ -34,8 +34,8 @@ from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
+from ..inputs.options import LoadOptions
 from ..inputs.readers import distinct_disputes, input_read_twice
-from ..inputs.rows import LoadOptions
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from .folded_disputes import FoldedDisputes, pack, unpack
 from .lean_rows import Rows, report_body, table_result

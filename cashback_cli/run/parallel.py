@@ -16,8 +16,8 @@ from datetime import date
 from ..core.problems import Problem
 from ..core.records import Order, Policy, Source
 from ..core.totals import Totals
+from ..inputs.options import LoadOptions
 from ..inputs.readers import read_orders, stream_disputes
-from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation
 
