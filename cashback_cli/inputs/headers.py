@@ -1,4 +1,4 @@
-"""Column names as real exports spell them, matched to our field names (SPEC.md, "Input")."""
+"""Column names as real exports spell them, matched to our field names (README.md, "Input")."""
 
 from __future__ import annotations
 

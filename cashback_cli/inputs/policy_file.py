@@ -1,8 +1,9 @@
 """Store policies from a TOML file: what each store's cashback service applies.
 
-Precedence, most specific first (SPEC.md, "Store policies"): the order's own field, its
-store's table, the command-line option, the file's [defaults], the built-in default. The
-order's own fields win inside the rules; everything else is settled here, once per store.
+Precedence, most specific first (docs/rules.md, "Store policies: which value wins"): the
+order's own field, its store's table, the command-line option, the file's [defaults], the
+built-in default. The order's own fields win inside the rules; everything else is settled
+here, once per store.
 """
 
 from __future__ import annotations
