@@ -180,3 +180,21 @@ def test_the_checker_sees_an_import_circle(tmp_path, monkeypatch):
         AssertionError, match=r"inputs\.a:1 -> cashback_cli\.inputs\.b:5 -> cashback_cli\.inputs\.a\n"
     ):
         _assert_no_circle()
+
+
+def test_no_module_imports_another_ones_private_names():
+    """A name that starts with _ is its module's own: what another module needs is public
+    (a name without the underscore), so it can be found and changed in one place."""
+    broken = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (
+                node.level or (node.module or "").startswith(PACKAGE.name)
+            ):
+                private = [
+                    a.name
+                    for a in node.names
+                    if a.name.startswith("_") and a.name not in ("_", "__version__")
+                ]
+                broken.extend(f"{path.relative_to(PACKAGE)}:{node.lineno} imports {name}" for name in private)
+    assert not broken, "\n".join(broken)

@@ -31,7 +31,7 @@ from ..core.records import ORDER_KEYS, OrderResult, Policy, Status
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
 from ..inputs.errors import InputError
-from ..inputs.fast import _CODE, ALIAS_CODES
+from ..inputs.fast import ALIAS_CODES, CURRENCY_CODE
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
 from ..inputs.options import LoadOptions
@@ -43,7 +43,7 @@ from ..inputs.parquet import (
     reader,
 )
 from ..inputs.policy_file import fold
-from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from ..inputs.values import FIRST_YEAR, ISO_DATE, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
 from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
 
@@ -553,7 +553,11 @@ def _day(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-_PLAIN, _ISO, _CURRENCY = literal(PLAIN_NUMBER.pattern), literal(_ISO_DATE.pattern), literal(_CODE.pattern)
+_PLAIN, _ISO, _CURRENCY = (
+    literal(PLAIN_NUMBER.pattern),
+    literal(ISO_DATE.pattern),
+    literal(CURRENCY_CODE.pattern),
+)
 
 
 # What str.isspace() holds, so what str.strip() strips (a test holds it to Python's own table):

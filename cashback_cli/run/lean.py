@@ -32,7 +32,7 @@ from ..core.money import format_percent, minor_digits
 from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
-from ..inputs.fast import _CODE, ALIAS_CODES
+from ..inputs.fast import ALIAS_CODES, CURRENCY_CODE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.options import LoadOptions
 from ..inputs.readers import distinct_disputes, input_read_twice
@@ -658,7 +658,7 @@ def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashb
 
 def _digits(currency: str) -> int:
     """A currency code's minor digits, once it is checked to be three capital letters A to Z."""
-    if not _CODE.fullmatch(currency) or currency in ALIAS_CODES:  # the fast path's own test
+    if not CURRENCY_CODE.fullmatch(currency) or currency in ALIAS_CODES:  # the fast path's own test
         raise GiveUp
     return minor_digits(currency)
 
