@@ -18,10 +18,12 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from ..core.money import ROUNDING_MODES
 from ..core.problems import Problem
 from ..core.records import DisputePolicy
 from ..i18n import _, ngettext
 from ..inputs.errors import FieldError, InputError
+from ..inputs.profiles import MONEY as MONEY_FIELDS
 from ..inputs.values import parse_currency, parse_date, parse_rate
 from ..output import formats
 from ..output.messages import problem_message
@@ -56,10 +58,8 @@ class Engine(StrEnum):
     auto = "auto"
 
 
-class Rounding(StrEnum):
-    half_up = "half-up"
-    half_even = "half-even"
-    down = "down"
+# The choices of --rounding are the core's modes (Rounding.half_up is "half-up").
+Rounding = StrEnum("Rounding", [(mode.replace("-", "_"), mode) for mode in ROUNDING_MODES], module=__name__)
 
 
 # --- options, declared once ----------------------------------------------------------------
@@ -242,9 +242,6 @@ def option_value(parse, text: str, option: str):
         ) from None
 
 
-BIG_FILE = 8 << 20  # bytes of orders: below this, forking workers costs more than it saves
-
-
 def workers_for(orders: str, inputs: list[str], jobs: int = 0) -> int:
     """Processes for a big file: `jobs` when given, every core for a big file, one for a small
     one or for standard input."""
@@ -252,6 +249,8 @@ def workers_for(orders: str, inputs: list[str], jobs: int = 0) -> int:
         return 1  # workers cannot read the parent's standard input
     if jobs:
         return jobs
+    from ..run.parallel import BIG_FILE
+
     if not os.path.isfile(orders) or os.path.getsize(orders) < BIG_FILE:
         return 1
     try:
@@ -405,16 +404,6 @@ def order_keys(orders: str, options: LoadOptions) -> tuple[str, ...]:
     if {"reported_status", "reported_cashback"} & columns:
         keys += ["reported_status", "network_status", "reported_cashback"]
     return tuple(keys)
-
-
-MONEY_FIELDS = (
-    "amount",
-    "commission",
-    "reported_commission",
-    "finished_amount",
-    "old_amount",
-    "old_commission",
-)
 
 
 # --- problems to messages and exit codes ----------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from ..core.problems import Problem
 from ..core.records import DisputePolicy, Order, Policy
+from ..core.selection import fold  # store names, folded the one way every store table and --store use
 from ..i18n import _
 from .errors import FieldError, InputError
 from .values import parse_amount, parse_currency, parse_rate
@@ -52,10 +53,6 @@ class PolicyBook:
         if name is None:
             return self._base_policy
         return self._policies.get(fold(name))
-
-
-def fold(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 def _policy(settings: Mapping[str, Setting]) -> Policy:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..core.money import minor_digits
 from ..core.records import ORDER_KEYS, OrderResult, Policy, Status
+from ..core.selection import fold
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
 from ..inputs.errors import InputError
@@ -42,9 +43,9 @@ from ..inputs.parquet import (
     parquet_columns,
     reader,
 )
-from ..inputs.policy_file import fold
 from ..inputs.values import FIRST_YEAR, ISO_DATE, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
+from .parallel import BIG_FILE  # bytes of orders from which `auto` takes DuckDB
 from .sql import DIALECTS, INTERNAL, SCALE, fold_expression, rules_query
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation
     from .parallel import MergedRun
 
-BIG_FILE = 8 << 20  # bytes of orders from which `auto` takes DuckDB
 # The columns the engine reads; what a service reports (its status, its cashback) is the
 # Python engine's.
 ORDER_COLUMNS = tuple(field for field in ORDER_FIELDS if not field.startswith("reported_"))

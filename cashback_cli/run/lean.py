@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from ..core.money import format_percent, minor_digits
+from ..core.money import ROUNDING_MODES, format_percent, minor_digits
 from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
@@ -36,16 +36,17 @@ from ..inputs.fast import ALIAS_CODES, CURRENCY_CODE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
 from ..inputs.options import LoadOptions
 from ..inputs.readers import distinct_disputes, input_read_twice
+from ..inputs.rows import Layout
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from .folded_disputes import FoldedDisputes, pack, unpack
 from .lean_rows import Rows, report_body, table_result
 from .parallel import MergedRun
 from .repeated_ids import SPILL_AT, any_repeated, spill
 
-_ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
-_DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
+_ORDER_COLUMNS = Layout.CLEAN  # the plain export the fast path reads
+_DISPUTE_COLUMNS = DISPUTE_FIELDS
 _FRACTION = 8  # refunds are summed in units of 10**-8, the finest a plain number may be
-_MODES = {"half-up", "half-even", "down"}
+_MODES = ROUNDING_MODES.keys()
 
 
 class _Share(NamedTuple):

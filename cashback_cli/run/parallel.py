@@ -21,6 +21,10 @@ from ..inputs.readers import read_orders, stream_disputes
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation
 
+# Bytes of orders from which a file is big: below this, forking workers costs more than it
+# saves, and `--engine auto` keeps to Python rather than DuckDB.
+BIG_FILE = 8 << 20
+
 
 @dataclass
 class MergedRun:
