@@ -249,7 +249,7 @@ def _list_problem(file: str, records: list, table: HeaderTable) -> Problem | Non
     if not isinstance(first, dict):
         return None
     fields = {table.get(normalize(key)) for key in flatten(first)}
-    if {"order_id", "ordered_at", "amount"} <= fields:
+    if fields.issuperset(REQUIRED["orders"]):
         return None  # our own orders, whatever else they carry
     known = profile_for_records(first)
     if known is None:

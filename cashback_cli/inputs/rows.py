@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from .headers import REQUIRED
 from .options import LoadOptions  # noqa: F401  the options' old home, still named by tests and benchmarks
 
 
@@ -21,7 +22,7 @@ class Layout:
         fields = set(self.columns)
         self.clean = None
         self.clean_width = 0
-        if {"order_id", "ordered_at", "amount"} <= fields <= set(self.CLEAN):
+        if fields.issuperset(REQUIRED["orders"]) and fields <= set(self.CLEAN):
             self.clean = tuple(self.columns.get(f, -1) for f in self.CLEAN)
             self.clean_width = max(self.clean) + 1
 
