@@ -18,7 +18,7 @@ from decimal import Decimal
 
 HOLD_DAYS = 15
 
-# Rules 1-8 of SPEC.md for rate-based orders, default hold, no caps, proportional disputes.
+# Rules 1-8 of docs/rules.md for rate-based orders, default hold, no caps, proportional disputes.
 QUERY = """
 WITH orders AS (
     SELECT * FROM read_csv($orders, header = true, auto_detect = false, columns = {

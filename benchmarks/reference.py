@@ -1,7 +1,8 @@
-"""Pure-Python reference of the per-currency summary (SPEC.md rules 1-8), for checking the DuckDB query.
+"""Pure-Python reference of the per-currency summary (docs/rules.md, rules 1-8), for checking
+the DuckDB query.
 
 It is written as a direct, row-by-row reading of the rules with ``decimal.Decimal``, so that it
-can be read against SPEC.md line by line; it is slow and holds everything in memory, so use it on
+can be read against docs/rules.md line by line; it is slow and holds everything in memory, so use it on
 small N only. It covers exactly what the benchmark data contains: default hold of 15 days,
 rate-based expected cashback, no caps, proportional dispute policy, half-up rounding to cents.
 

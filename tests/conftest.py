@@ -1,4 +1,4 @@
-"""Shared paths and the example files' figures, worked out by hand from SPEC.md's rules."""
+"""Shared paths and the example files' figures, worked out by hand from docs/rules.md's rules."""
 
 from __future__ import annotations
 

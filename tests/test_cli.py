@@ -1,4 +1,4 @@
-"""The command line through Typer's CliRunner: output shapes of SPEC.md, figures, exit codes."""
+"""The command line through Typer's CliRunner: output shapes of docs/rules.md, figures, exit codes."""
 
 from __future__ import annotations
 

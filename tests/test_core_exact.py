@@ -13,7 +13,7 @@ from decimal import Context, Decimal, Inexact, localcontext
 import pytest
 
 from cashback_cli.core.money import format_money, format_percent, round_money
-from cashback_cli.core.records import Dispute, Order, Policy, Source, Status
+from cashback_cli.core.records import Dispute, Order, Policy, Reported, Source, Status
 from cashback_cli.core.rules import RuleError, evaluate_order
 from cashback_cli.core.timeline import Period, Waiting, period_of, timeline
 from cashback_cli.core.totals import Totals
@@ -179,6 +179,23 @@ def test_rule_7_rounding_is_the_rules_own_whatever_the_ambient_decimal_context()
         figures = (result.expected_cashback, result.cashback, result.cancelled_cashback)
         assert figures == money("5.03", "3.03", "2.00")
         assert round_money(D("0.125"), "USD", "half-up") == D("0.13")
+
+
+def test_rule_7_a_reported_cashback_is_rounded_the_rules_own_way_whatever_the_ambient_context():
+    # a cabinet's figure of 3.025 is rounded like every other figure: 3.025 → 3.03 (half-up); the
+    # ambient context traps inexact arithmetic, so rounding anywhere but in the rules' own exact
+    # context would raise instead
+    with localcontext(Context(traps=[Inexact])):
+        result = evaluate(order(reported=Reported(cashback=D("3.025"))))
+    assert result.reported.cashback == D("3.03")
+
+
+def test_rule_7_a_reported_commission_share_is_rounded_the_rules_own_way_whatever_the_ambient_context():
+    # the network's commission 6.05 at a 50 % share: 6.05 × 50 / 100 = 3.025 → 3.03 (half-up), with
+    # the ambient context trapping inexact arithmetic
+    with localcontext(Context(traps=[Inexact])):
+        result = evaluate(order(reported=Reported(commission=D("6.05"))), policy=Policy(share=D("50")))
+    assert result.reported.cashback == D("3.03")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The figures of an order do not depend on the order in which its disputes are listed.
 
 Each case lists its disputes in every order: through the core, through an Evaluation, and
-through a disputes CSV on the command line. The figures are worked out by hand from SPEC.md.
+through a disputes CSV on the command line. The figures are worked out by hand from docs/rules.md.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Money at its edges: minor units, a fixed cashback under a cap with a partial refund, amounts
 that are zero or negative, and commas that mean thousands in an amount but a decimal in a rate.
 
-Every expected figure is worked out by hand from SPEC.md and the README's "Decisions".
+Every expected figure is worked out by hand from docs/rules.md's rules and the README's "Decisions".
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The network's own word is evidence (SPEC "The network's word"): its cancellations cancel,
-its lines keep their own commission. Files written by us in each network's published shape;
-every figure worked out by hand in a comment. As of 2026-11-24, the default 15-day hold.
+"""The network's own word is evidence (docs/rules.md, "The network's word is evidence"): its
+cancellations cancel, its lines keep their own commission. Files written by us in each
+network's published shape; every figure worked out by hand in a comment. As of 2026-11-24,
+the default 15-day hold.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 safely; the networks added with them (issue 18, the reading half).
 
 Each sample in examples/networks/ is written by us in the shape its network publishes (sources
-in examples/networks/SHAPES.md). Figures are worked out by hand from SPEC.md's rules, as of
+in examples/networks/SHAPES.md). Figures are worked out by hand from docs/rules.md's rules, as of
 2026-11-24 with the default 15-day hold: E = the network's commission (rule 3); no refund, so
 C = E; a lock date replaces ordered_at + hold_days (rule 6). Orders the network cancels, and
 orders with a rejected line, are asserted only for what is read (amounts, currency, the

@@ -2,7 +2,7 @@
 
 Each file below is written by us in the shape its network publishes (key names, nesting, value
 types, date formats: /work/shared/FORMATS.md, examples/networks/SHAPES.md), with invented
-orders. Every expected figure is worked out by hand in a comment from SPEC.md's rules, with the
+orders. Every expected figure is worked out by hand in a comment from docs/rules.md's rules, with the
 profile rules: E = the network's commission × the store policy's share / 100 (100 unless a
 policy says), rounded (rule 3); with a refund C = E × (amount − refunded) / amount (rule 5);
 an order with no amount (a lead, or amount 0) has C = E; a lock date replaces
@@ -753,7 +753,7 @@ def test_profiles_lists_every_built_in_profile():
     names = re.findall(r"^│ (\S+)", result.stdout, re.MULTILINE)  # the first column of each row
     assert sorted(set(names) - {""}) == sorted(BUILT_IN)
     document = json.loads(invoke("profiles", "-f", "json").stdout)
-    # the status words of SPEC.md, as each profile maps them (folded)
+    # the status words of docs/rules.md, as each profile maps them (folded)
     assert document["admitad"]["status"]["confirmed"] == ["approved", "approved_but_stalled"]
     assert {"amount", "commission", "finished_amount"} <= set(document["aliexpress"]["minor_units"])
     assert document["tradedoubler"]["status"]["cancelled"] == ["d"]
@@ -1112,7 +1112,8 @@ def test_a_rakuten_return_of_a_sale_not_in_the_file_is_a_data_error(tmp_path):
 
 
 def test_a_profile_with_a_fixed_currency_reads_every_record_in_it(tmp_path):
-    """`fixed_currency` for an export that names its currency nowhere (SPEC: "a fixed code")."""
+    """`fixed_currency` for an export that names its currency nowhere (docs/rules.md, "Network
+    exports": "or a code")."""
     profile = write(
         tmp_path,
         "fixed.toml",

@@ -140,9 +140,9 @@ def test_every_amount_has_the_currency_minor_unit_digits(case):
     assert Decimal(shown["amount"]) == order.amount
 
 
-# --- an independent reference: SPEC.md's rules in integer minor units --------------------------------
+# --- an independent reference: docs/rules.md's rules in integer minor units --------------------------------
 #
-# Written from the words of SPEC.md (rules 1–7 and 9) and the README's "Decisions", without the
+# Written from the words of docs/rules.md (rules 1–7 and 9) and the README's "Decisions", without the
 # rules module: money is an int count of minor units (cents, yen, fils); a rate is an int count
 # of hundredths of a percent; a fixed cashback and a cap may be finer than the minor unit, so they
 # are ints of tenths of it. Quotients stay as (numerator, denominator) until they are rounded.
@@ -200,7 +200,7 @@ def percent_text(hundredths: int) -> str:
 
 
 def reference(case: Case) -> dict:
-    """The order object SPEC.md's rules give for the case, every figure as text."""
+    """The order object docs/rules.md's rules give for the case, every figure as text."""
     # Terms: the order's own field wins over the policy's.
     cap = case.cap if case.cap is not None else case.policy_cap
     hold = case.hold_days if case.hold_days is not None else case.policy_hold_days

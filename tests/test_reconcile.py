@@ -1,4 +1,4 @@
-"""`cashback reconcile` (SPEC.md, "Reconcile"): what the service reports, held against the rules.
+"""`cashback reconcile` (docs/rules.md, "Reconcile"): what the service reports, held against the rules.
 
 Every figure below is worked out by hand from the rules in a comment, never recomputed with the
 code. Unless a test says otherwise: as of 2026-11-24, a 15-day hold, half-up rounding.
@@ -602,7 +602,7 @@ def test_a_cashback_column_beside_a_status_column_is_the_reported_cashback(tmp_p
 
 @pytest.mark.parametrize("rate_header", ["Кэшбэк %", "Ставка, %", "% кэшбэка", "Процент кэшбэка, %"])
 def test_a_cabinet_with_a_percent_rate_column_beside_cashback_and_status(tmp_path, rate_header):
-    # SPEC.md, "Header names": a header with a percent sign is a rate.
+    # README.md, "Input": a header with a percent sign is a rate.
     orders = write(
         tmp_path / "cabinet.csv",
         f"Номер;Дата;Сумма заказа;{rate_header};Кэшбэк;Статус\nP1;01.10.2026;1 000,00;5;40,00;подтверждён\n",
@@ -625,8 +625,9 @@ def test_a_cabinet_with_a_percent_rate_column_beside_cashback_and_status(tmp_pat
 
 
 def test_a_cashback_column_beside_a_status_column_with_an_expected_cashback_column_too(tmp_path):
-    # SPEC.md: "`Кэшбэк` next to [a status column] is what the service reports", so the file
-    # names each figure once: expected_cashback is E, cashback is the service's figure.
+    # README.md: "a plain `cashback` / `Кэшбэк` column next to a status column is the cashback
+    # the service reports", so the file names each figure once: expected_cashback is E, cashback
+    # is the service's figure.
     orders = write(
         tmp_path / "orders.csv",
         "order_id,ordered_at,amount,expected_cashback,cashback,status\nK1,2026-10-01,100.00,5.00,4.00,confirmed\n",

@@ -1,4 +1,4 @@
-"""One test per rule of SPEC.md, with the expected figures worked out by hand from the rule."""
+"""One test per rule of docs/rules.md, with the expected figures worked out by hand from the rule."""
 
 from __future__ import annotations
 

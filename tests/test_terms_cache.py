@@ -2,7 +2,7 @@
 cashback or hold days keeps its own figures, whichever of the two is evaluated first.
 
 Each test uses a policy no other test uses, so what an earlier test left in the cache cannot
-hide a mistake. The figures are worked out by hand from SPEC.md rules 3 and 6.
+hide a mistake. The figures are worked out by hand from docs/rules.md, rules 3 and 6.
 """
 
 from __future__ import annotations

@@ -18,19 +18,21 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
+from ..core.money import ROUNDING_MODES
 from ..core.problems import Problem
 from ..core.records import DisputePolicy
 from ..i18n import _, ngettext
 from ..inputs.errors import FieldError, InputError
 from ..inputs.identity import output_reads_input
+from ..inputs.profiles import MONEY as MONEY_FIELDS
 from ..inputs.values import parse_currency, parse_date, parse_rate
 from ..output import formats
 from ..output.messages import problem_message
 from .no_space import full_place, is_no_space, no_space_message
 
 if TYPE_CHECKING:
+    from ..inputs.options import LoadOptions
     from ..inputs.policy_file import PolicyBook
-    from ..inputs.rows import LoadOptions
     from ..run.evaluation import Evaluation
 
 EXIT_DATA, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
@@ -58,10 +60,8 @@ class Engine(StrEnum):
     auto = "auto"
 
 
-class Rounding(StrEnum):
-    half_up = "half-up"
-    half_even = "half-even"
-    down = "down"
+# The choices of --rounding are the core's modes (Rounding.half_up is "half-up").
+Rounding = StrEnum("Rounding", [(mode.replace("-", "_"), mode) for mode in ROUNDING_MODES], module=__name__)
 
 
 # --- options, declared once ----------------------------------------------------------------
@@ -244,9 +244,6 @@ def option_value(parse, text: str, option: str):
         ) from None
 
 
-BIG_FILE = 8 << 20  # bytes of orders: below this, forking workers costs more than it saves
-
-
 def workers_for(orders: str, inputs: list[str], jobs: int = 0) -> int:
     """Processes for a big file: `jobs` when given, every core for a big file, one for a small
     one or for standard input."""
@@ -254,6 +251,8 @@ def workers_for(orders: str, inputs: list[str], jobs: int = 0) -> int:
         return 1  # workers cannot read the parent's standard input
     if jobs:
         return jobs
+    from ..run.parallel import BIG_FILE
+
     if not os.path.isfile(orders) or os.path.getsize(orders) < BIG_FILE:
         return 1
     try:
@@ -321,7 +320,7 @@ def load_options(
     sheet: str | None = None,
 ) -> LoadOptions:
     from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS
-    from ..inputs.rows import LoadOptions
+    from ..inputs.options import LoadOptions
 
     network = None
     if profile is not None:
@@ -407,16 +406,6 @@ def order_keys(orders: str, options: LoadOptions) -> tuple[str, ...]:
     if {"reported_status", "reported_cashback"} & columns:
         keys += ["reported_status", "network_status", "reported_cashback"]
     return tuple(keys)
-
-
-MONEY_FIELDS = (
-    "amount",
-    "commission",
-    "reported_commission",
-    "finished_amount",
-    "old_amount",
-    "old_commission",
-)
 
 
 # --- problems to messages and exit codes ----------------------------------------------------

@@ -6,7 +6,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
 # ISO 4217 minor units for the currencies whose minor unit is not 2.
-_MINOR_DIGITS = {
+MINOR_DIGITS = {
     "BIF": 0,
     "CLP": 0,
     "DJF": 0,
@@ -45,7 +45,7 @@ EXACT = Context(prec=60)
 
 def minor_digits(currency: str) -> int:
     """Digits after the point in the currency's minor unit (2 unless ISO 4217 says otherwise)."""
-    return _MINOR_DIGITS.get(currency, 2)
+    return MINOR_DIGITS.get(currency, 2)
 
 
 @lru_cache(maxsize=1024)

@@ -81,7 +81,7 @@ class DisputePolicy(StrEnum):
 
 
 class Policy(NamedTuple):
-    """What the cashback service applies when an order does not say (SPEC.md, rules 3, 6, 7, 9)."""
+    """What the cashback service applies when an order does not say (docs/rules.md, rules 3, 6, 7, 9)."""
 
     hold_days: int = 15
     rate: Decimal | None = None

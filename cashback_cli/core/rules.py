@@ -1,4 +1,4 @@
-"""The cashback rules of SPEC.md: one order and its disputes, as of a date, under a policy.
+"""The cashback rules of docs/rules.md: one order and its disputes, as of a date, under a policy.
 
 Pure functions over records: no I/O, no printing, no command-line types. They run once per
 order on inputs of millions of rows, so repeated work (dates, texts, terms) is memoised.
@@ -57,7 +57,8 @@ class Terms(NamedTuple):
 
 
 def applied_terms(order: Order, policy: Policy) -> Terms:
-    """The rate, cap, hold and currency that apply to an order (SPEC.md, "Store policies").
+    """The rate, cap, hold and currency that apply to an order (docs/rules.md, "Store policies:
+    which value wins").
 
     Most orders give only a currency and a rate: their terms are cached per policy.
     """

@@ -1,4 +1,4 @@
-"""Per-currency sums of the rounded per-order figures (SPEC.md, rule 7).
+"""Per-currency sums of the rounded per-order figures (docs/rules.md, rule 7 and "Totals").
 
 Apart from the records because totals change as a run goes, and records never do.
 """
@@ -21,8 +21,8 @@ class CurrencyTotals:
 
 
 class Totals:
-    """Per-currency sums of the rounded per-order figures (SPEC.md, rule 7); per store and
-    currency too, when asked (`--by store`)."""
+    """Per-currency sums of the rounded per-order figures (docs/rules.md, rule 7 and "Totals");
+    per store and currency too, when asked (`--by store`)."""
 
     __slots__ = ("by_currency", "by_store")
 

@@ -9,7 +9,8 @@ from ..core.problems import Problem
 from ..core.records import Dispute, Order, Reported, Source, Status
 from ..i18n import _
 from .errors import FieldError
-from .rows import LoadOptions, Row
+from .options import LoadOptions
+from .rows import Row
 from .values import (
     parse_amount,
     parse_currency,

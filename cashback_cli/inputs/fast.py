@@ -16,9 +16,9 @@ from ..core.records import Dispute, Order, Source
 from .rows import Row
 from .values import CURRENCY_ALIASES, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 
-_CODE = re.compile(r"[A-Z]{3}")
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 # Aliases written like codes (RUR for RUB), which the fast path must not keep as written
-ALIAS_CODES = frozenset(alias.upper() for alias in CURRENCY_ALIASES if _CODE.fullmatch(alias.upper()))
+ALIAS_CODES = frozenset(alias.upper() for alias in CURRENCY_ALIASES if CURRENCY_CODE.fullmatch(alias.upper()))
 _MEMO_SIZE = 10_000  # a big export repeats a few hundred dates and a handful of rates
 
 
@@ -59,7 +59,7 @@ def fast_order(row: Row, file: str) -> Order | None:
     rate = cells[i_rate] if i_rate >= 0 else ""
     if not order_id or len(order_id) > MAX_TEXT or not PLAIN_NUMBER.fullmatch(amount):
         return None
-    if currency and (not _CODE.fullmatch(currency) or currency in ALIAS_CODES):
+    if currency and (not CURRENCY_CODE.fullmatch(currency) or currency in ALIAS_CODES):
         return None  # (RUR looks like a code but means RUB: the careful way maps it)
     if rate:
         rate_value = _plain_rate(rate)

@@ -1,4 +1,4 @@
-"""Column names as real exports spell them, matched to our field names (SPEC.md, "Input")."""
+"""Column names as real exports spell them, matched to our field names (README.md, "Input")."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..core.problems import Problem
 from ..i18n import _
+from .profiles import profile_for_header
 
 ORDER_FIELDS = (
     "order_id",
@@ -219,8 +220,6 @@ def _profile_hint(
 
     form, records = shape
     if form == "csv":
-        from .profiles import profile_for_header
-
         network = profile_for_header(headers)
         if network is not None:
             return _("; this looks like {what}: add --profile {name}").format(

@@ -12,7 +12,9 @@ from typing import Any
 from ..core.problems import Problem
 from ..i18n import _
 from .errors import FieldError
-from .headers import ORDER_FIELDS, HeaderTable, lookup_table, normalize, resolve_columns
+from .headers import ORDER_FIELDS, REQUIRED, HeaderTable, lookup_table, normalize, resolve_columns
+from .json_paths import flatten, lists_in, value_at
+from .profiles import profile_for_document, profile_for_records
 from .rows import Layout, Row
 
 
@@ -168,19 +170,6 @@ def decode_document(file: str, text: str) -> Any:
         return Problem(file, None, None, None, _("JSON nested at most a few hundred levels deep"))
 
 
-MISSING = object()  # no value at a path
-
-
-def value_at(document: Any, path: str) -> Any:
-    """The value at a dotted path ("data.publisherCommissions.records"), or MISSING."""
-    value = document
-    for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
-            return MISSING
-        value = value[key]
-    return value
-
-
 def records_at(file: str, text: str, document: Any, path: str | None) -> Iterator[tuple[int, dict] | Problem]:
     """Each record of the list at the dotted `path` (None: the document is the list), with the
     line it begins on. A JSON:API `data` list gives each item's `attributes` with its `id`;
@@ -205,34 +194,6 @@ def records_at(file: str, text: str, document: Any, path: str | None) -> Iterato
         yield line, flatten(item) if isinstance(item, dict) else item
 
 
-def flatten(item: dict) -> dict:
-    """Nested objects as dotted keys ({"saleAmount": {"amount": 5}} gives "saleAmount.amount"),
-    so --map and profiles can name a field inside one."""
-    if not any(isinstance(value, dict) for value in item.values()):
-        return item
-    flat: dict = {}
-    for key, value in item.items():
-        if isinstance(value, dict):
-            for inner, inner_value in flatten(value).items():
-                flat[f"{key}.{inner}"] = inner_value
-        else:
-            flat[key] = value
-    return flat
-
-
-def lists_in(document: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, int]]:
-    """The dotted paths of the lists of objects inside a document, with their lengths."""
-    found: list[tuple[str, int]] = []
-    if isinstance(document, dict) and depth < 8:
-        for key, value in document.items():
-            where = f"{prefix}{key}"
-            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-                found.append((where, len(value)))
-            elif isinstance(value, dict):
-                found.extend(lists_in(value, where + ".", depth + 1))
-    return found
-
-
 def _wrapper_problem(file: str, document: dict, table: HeaderTable) -> Problem | None:
     """A document wrapping its records (an API response) instead of being one: name its lists
     and, when its shape is a known network's, the profile that reads it."""
@@ -241,8 +202,6 @@ def _wrapper_problem(file: str, document: dict, table: HeaderTable) -> Problem |
     lists = lists_in(document)
     if not lists:
         return None
-    from .profiles import profile_for_document  # only for documents we cannot read as they are
-
     named = ", ".join(f"{where} ({count})" for where, count in lists)
     known = profile_for_document(document)
     if known is not None:
@@ -260,7 +219,6 @@ def _wrapper_problem(file: str, document: dict, table: HeaderTable) -> Problem |
 def _wrapped_profile_hint(document: dict, lists: list[tuple[str, int]], table: HeaderTable) -> str:
     """The smallest profile file that reads the longest list of the document as its records,
     when each field an order needs has a likely key in them."""
-    from .headers import REQUIRED
     from .suggest import guess_fields, profile_sketch
 
     path = max(lists, key=lambda item: item[1])[0]
@@ -291,10 +249,8 @@ def _list_problem(file: str, records: list, table: HeaderTable) -> Problem | Non
     if not isinstance(first, dict):
         return None
     fields = {table.get(normalize(key)) for key in flatten(first)}
-    if {"order_id", "ordered_at", "amount"} <= fields:
+    if fields.issuperset(REQUIRED["orders"]):
         return None  # our own orders, whatever else they carry
-    from .profiles import profile_for_records
-
     known = profile_for_records(first)
     if known is None:
         return None

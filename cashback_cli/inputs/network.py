@@ -23,9 +23,10 @@ from ..i18n import _
 from .csv_rows import delimiter
 from .errors import FieldError
 from .files import decode_text, display_name, holds_xml, read_bytes
-from .json_rows import MISSING, cell_text, decode_document, flatten, records_at, value_at
+from .json_paths import MISSING, flatten, value_at
+from .json_rows import cell_text, decode_document, records_at
+from .options import LoadOptions
 from .profiles import Profile, choose_shape, header_fits
-from .rows import LoadOptions
 from .values import parse_amount, parse_currency, parse_date, parse_text
 from .xml_doc import Element, elements_at, parse_xml, starts_at, xml_records
 
@@ -296,19 +297,19 @@ class _Reader:
         try:
             return cell_text(value).strip()
         except FieldError as error:
-            self._problem(field, str(value), error.expected)
+            self.problem(field, str(value), error.expected)
             return ""
 
     def get(self, field: str, parse, required: bool = False):
         text = self.text(field)
         if not text:
             if required:
-                self._problem(field, "", _("a value (required)"))
+                self.problem(field, "", _("a value (required)"))
             return None
         try:
             return parse(text)
         except FieldError as error:
-            self._problem(field, text, error.expected)
+            self.problem(field, text, error.expected)
             return None
 
     def date(self, field: str, required: bool = False) -> date | None:
@@ -324,15 +325,15 @@ class _Reader:
         try:
             value = parse_amount(text[1:] if negative else text)[0]
         except FieldError as error:
-            self._problem(field, text, error.expected)
+            self.problem(field, text, error.expected)
             return None
         if field in self.minor_units:
             if currency is None:
                 expected = _("a currency in the record ({key}), to read an amount in minor units")
-                self._problem(field, text, expected.format(key=self._key("currency")))
+                self.problem(field, text, expected.format(key=self._key("currency")))
                 return None
             if value.as_tuple().exponent < 0:
-                self._problem(
+                self.problem(
                     field,
                     text,
                     _(
@@ -352,7 +353,7 @@ class _Reader:
         keys = self.profile.fields.get(field, (field,))
         return next((key for key in keys if self.values.get(key) not in (None, "")), keys[0])
 
-    def _problem(self, field: str, value: str | None, expected: str) -> None:
+    def problem(self, field: str, value: str | None, expected: str) -> None:
         self.problems.append(Problem(self.file, self.line, self._key(field), value, expected))
 
 
@@ -374,7 +375,7 @@ def _line(
         if profile.negative_rows:
             correction = True
         else:
-            cells._problem("amount", f"{amount:f}", _("an amount that is not negative"))
+            cells.problem("amount", f"{amount:f}", _("an amount that is not negative"))
     refund = None
     correction_date = cells.date("correction_date")
     finished = cells.money("finished_amount", currency)
@@ -431,7 +432,7 @@ def _document_currency(cells: _Reader, text: str) -> str | None:
     try:
         return parse_currency(text)
     except FieldError as error:
-        cells._problem("currency", text, error.expected)
+        cells.problem("currency", text, error.expected)
         return None
 
 

@@ -1,8 +1,9 @@
 """Store policies from a TOML file: what each store's cashback service applies.
 
-Precedence, most specific first (SPEC.md, "Store policies"): the order's own field, its
-store's table, the command-line option, the file's [defaults], the built-in default. The
-order's own fields win inside the rules; everything else is settled here, once per store.
+Precedence, most specific first (docs/rules.md, "Store policies: which value wins"): the
+order's own field, its store's table, the command-line option, the file's [defaults], the
+built-in default. The order's own fields win inside the rules; everything else is settled
+here, once per store.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, NamedTuple
 
 from ..core.problems import Problem
 from ..core.records import DisputePolicy, Order, Policy
+from ..core.selection import fold  # store names, folded the one way every store table and --store use
 from ..i18n import _
 from .errors import FieldError, InputError
 from .values import parse_amount, parse_currency, parse_rate
@@ -52,10 +54,6 @@ class PolicyBook:
         if name is None:
             return self._base_policy
         return self._policies.get(fold(name))
-
-
-def fold(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 def _policy(settings: Mapping[str, Setting]) -> Policy:

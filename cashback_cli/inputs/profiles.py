@@ -16,6 +16,7 @@ from typing import Any
 from ..core.records import Status
 from ..i18n import _
 from .errors import InputError
+from .json_paths import flatten, value_at
 
 BUILT_IN = Path(__file__).parent / "networks"
 
@@ -325,8 +326,6 @@ def _built_in_shapes():
 def profile_for_document(document: dict) -> Profile | None:
     """The built-in profile (the shape of it) whose records path this document has, with its
     order id key inside."""
-    from .json_rows import flatten, value_at
-
     for profile in _built_in_shapes():
         for path in profile.records if profile.format == "json" else ():
             records = value_at(document, path)
@@ -341,8 +340,6 @@ def profile_for_document(document: dict) -> Profile | None:
 
 def profile_for_records(record: dict) -> Profile | None:
     """The built-in profile of a top-level list whose records have its order id and date keys."""
-    from .json_rows import flatten
-
     keys = flatten(record)
     for profile in _built_in_shapes():
         if profile.format == "json" and not profile.records:

@@ -35,8 +35,9 @@ from .files import (
 from .headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table
 from .identity import names_stdin
 from .json_rows import json_rows
+from .options import LoadOptions
 from .parquet import is_parquet, parquet_rows
-from .rows import LoadOptions, Row
+from .rows import Row
 from .xlsx import is_old_excel, is_workbook_container, old_excel_problem, xlsx_rows
 
 FIELDS = {"orders": ORDER_FIELDS, "disputes": DISPUTE_FIELDS}

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import FieldError
-from .rows import LoadOptions, Row
+from .options import LoadOptions
+from .rows import Row
 from .values import PLAIN_NUMBER, parse_amount
 
 MONEY_FIELDS = ("amount", "expected_cashback", "max_cashback", "reported_cashback")

@@ -22,7 +22,7 @@ _MAX_TEXT = 64
 
 # A plain decimal, the common case: read with Decimal() at once (the fast path shares it).
 PLAIN_NUMBER = re.compile(rf"\d{{1,{MAX_INTEGER_DIGITS}}}(?:\.\d{{1,{MAX_FRACTION_DIGITS}}})?")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # an ISO datetime with its zone as an abbreviation (Tradedoubler's "2014-10-10 00:13:05 CEST")
 _ISO_ZONE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? [A-Z]{2,5}")
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
@@ -173,13 +173,13 @@ def parse_date(text: str, dayfirst: bool | None = None) -> date:
     refused rather than guessed.
     """
     cleaned = text.strip()
-    if len(cleaned) == 10 and _ISO_DATE.fullmatch(cleaned):
+    if len(cleaned) == 10 and ISO_DATE.fullmatch(cleaned):
         return _checked(lambda: date.fromisoformat(cleaned))
     if not cleaned:
         raise FieldError(_("a date such as 2026-11-24 or 24.11.2026"))
     if len(cleaned) > _MAX_TEXT:
         raise FieldError(_("a date of at most {count} characters").format(count=_MAX_TEXT))
-    if _ISO_DATE.match(cleaned):
+    if ISO_DATE.match(cleaned):
         if m := _ISO_ZONE_NAME.fullmatch(cleaned):
             return _checked(lambda: date.fromisoformat(m.group(1)))
         return _checked(lambda: datetime.fromisoformat(cleaned).date())

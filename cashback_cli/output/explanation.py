@@ -19,7 +19,7 @@ from . import formats
 Translate = Callable[[str], str]
 
 
-def _day(value: date, tr: Translate) -> str:
+def explained_day(value: date, tr: Translate) -> str:
     """A date as JSON writes it (ISO) in English explanations, as the reader writes it in a table."""
     return value.isoformat() if tr is english else formats.day(value)
 
@@ -50,7 +50,7 @@ def human_reason(result: OrderResult, tr: Translate = _) -> str:
         return tr("dispute opened") if result.reason == "dispute opened" else tr("refunded in full")
     if result.confirm_on is None:
         return tr("dispute open")
-    day = _day(result.confirm_on, tr)
+    day = explained_day(result.confirm_on, tr)
     if result.status is Status.PENDING:
         return tr("on hold until {date}").format(date=day)
     return tr("confirmed on {date}").format(date=day)
@@ -100,7 +100,7 @@ def explain(
     steps = [
         first.format(
             amount=money(order.amount) if order.amount is not None else "",
-            date=_day(order.ordered_at, tr),
+            date=explained_day(order.ordered_at, tr),
             basis=basis,
             expected=expected,
         )
@@ -156,7 +156,9 @@ def explain(
             steps.append(_confirmation_step(order, terms.hold_days, counted, result.confirm_on, tr))
     steps.append(
         tr("As of {date}: {status}, cashback {cashback}.").format(
-            date=_day(as_of, tr), status=status_word(result.status, tr), cashback=money(result.cashback)
+            date=explained_day(as_of, tr),
+            status=status_word(result.status, tr),
+            cashback=money(result.cashback),
         )
     )
     return steps
@@ -165,17 +167,17 @@ def explain(
 def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translate) -> list[str]:
     steps = []
     for d in sorted(disputes, key=lambda d: d.opened_at):
-        opened = _day(d.opened_at, tr)
+        opened = explained_day(d.opened_at, tr)
         if d.opened_at > as_of:
             steps.append(
                 tr("Dispute opened on {opened} is after {date}: not counted yet.").format(
-                    opened=opened, date=_day(as_of, tr)
+                    opened=opened, date=explained_day(as_of, tr)
                 )
             )
         elif d.resolved_at is None or d.resolved_at > as_of:
             steps.append(
                 tr("Dispute opened on {opened} is still open on {date}.").format(
-                    opened=opened, date=_day(as_of, tr)
+                    opened=opened, date=explained_day(as_of, tr)
                 )
             )
         elif d.network_word or d.commission is not None:
@@ -183,21 +185,21 @@ def _dispute_steps(disputes: Sequence[Dispute], as_of: date, money, tr: Translat
         elif d.refund_amount:
             steps.append(
                 tr("Dispute opened on {opened}, resolved on {resolved} with a refund of {refund}.").format(
-                    opened=opened, resolved=_day(d.resolved_at, tr), refund=money(d.refund_amount)
+                    opened=opened, resolved=explained_day(d.resolved_at, tr), refund=money(d.refund_amount)
                 )
             )
         else:
             steps.append(
                 tr(
                     "Dispute opened on {opened}, resolved on {resolved} with no refund (dispute lost)."
-                ).format(opened=opened, resolved=_day(d.resolved_at, tr))
+                ).format(opened=opened, resolved=explained_day(d.resolved_at, tr))
             )
     return steps
 
 
 def _network_step(d: Dispute, money, tr: Translate) -> str:
     """A network's own correction: its cancellation of the order or of a line, or a line's return."""
-    day = _day(d.resolved_at, tr)
+    day = explained_day(d.resolved_at, tr)
     if d.outcome is None:  # the whole order
         return tr("Cancelled by the network on {date}: {word}.").format(date=day, word=d.network_word)
     refund = money(d.refund_amount or Decimal(0))
@@ -221,15 +223,17 @@ def _confirmation_step(
     locks_on = order.reported.locks_on if order.reported is not None else None
     if locks_on is not None:
         return tr("The network locks the order on {locks}: confirmation is due on {due}.").format(
-            locks=_day(locks_on, tr), due=_day(confirm_on, tr)
+            locks=explained_day(locks_on, tr), due=explained_day(confirm_on, tr)
         )
-    ends = _day(hold_end(order.ordered_at, hold_days), tr)
+    ends = explained_day(hold_end(order.ordered_at, hold_days), tr)
     if counted:
         last = max(d.resolved_at for d in counted if d.resolved_at)
         return tr(
             "The {days}-day hold ends on {ends}; the last dispute was resolved on {resolved}: "
             "confirmation is due on {due}."
-        ).format(days=hold_days, ends=ends, resolved=_day(last, tr), due=_day(confirm_on, tr))
+        ).format(
+            days=hold_days, ends=ends, resolved=explained_day(last, tr), due=explained_day(confirm_on, tr)
+        )
     return tr("The {days}-day hold ends on {ends}: confirmation is due on {due}.").format(
-        days=hold_days, ends=ends, due=_day(confirm_on, tr)
+        days=hold_days, ends=ends, due=explained_day(confirm_on, tr)
     )

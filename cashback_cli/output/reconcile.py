@@ -16,7 +16,7 @@ from ..core.money import format_money
 from ..core.reconcile import Difference, Reconciliation, Verdict
 from ..i18n import _
 from . import formats
-from .explanation import _day, english, human_reason, status_word
+from .explanation import english, explained_day, human_reason, status_word
 from .render import ORDER_KEYS, order_values, reported_values, spreadsheet_safe
 
 Translate = Callable[[str], str]
@@ -72,7 +72,8 @@ def why(difference: Difference, tr: Translate = english) -> str:
         return tr(
             "the service still shows it pending, but the rules confirm it on {date}: {cashback} is due"
         ).format(
-            date=_day(result.confirm_on, tr) if result.confirm_on else "—", cashback=money(result.cashback)
+            date=explained_day(result.confirm_on, tr) if result.confirm_on else "—",
+            cashback=money(result.cashback),
         )
     return tr("the service confirmed it, but by the rules it is still pending ({reason})").format(
         reason=human_reason(result, tr)

@@ -1,6 +1,6 @@
 """Results to JSON and CSV text, streamed, with every amount as an exact string.
 
-The field names and shapes are SPEC.md's "Output" contract: scripts depend on them.
+The field names and shapes are the contract of docs/rules.md, "Output shapes": scripts depend on them.
 """
 
 from __future__ import annotations

@@ -47,9 +47,9 @@ def fits(table: Table, console: Console) -> bool:
     widths = []
     for column in table.columns:
         if column.no_wrap:
-            width = max((widest(cell) for cell in (column.header, *column._cells)), default=0)
+            width = max((widest(cell) for cell in (column.header, *column.cells)), default=0)
         else:  # it may wrap, at ordinary spaces only: its longest figure or word must fit
-            width = max((_longest_word(cell) for cell in column._cells), default=0)
+            width = max((_longest_word(cell) for cell in column.cells), default=0)
             width = max(column.min_width or _LEAST, width)
         widths.append(max(width, column.min_width or 0))
     return table_width(widths) <= console.width
@@ -203,10 +203,13 @@ def hold(renderable):
     as Whole, so that measuring and wrapping alike keep every figure on one line."""
     if type(renderable) is Text:
         return Whole.of(renderable)
+    # Rich lets a column's cells and a group's parts be read, never replaced: the two writes
+    # below use its private fields, which is why pyproject.toml caps rich at the major version
+    # the tables are tested with. (Group.renderables would cache the parts before they are held.)
     if isinstance(renderable, Table):
         for column in renderable.columns:
             column.header = hold(column.header)
-            column._cells = [hold(cell) for cell in column._cells]
+            column._cells = [hold(cell) for cell in column.cells]
     elif isinstance(renderable, Group):
         renderable._renderables = [hold(part) for part in renderable._renderables]
     elif hasattr(renderable, "renderable"):  # Panel, Padding

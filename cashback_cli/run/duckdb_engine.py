@@ -31,12 +31,14 @@ from typing import TYPE_CHECKING
 
 from ..core.money import minor_digits
 from ..core.records import ORDER_KEYS, OrderResult, Policy, Status
+from ..core.selection import fold
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
 from ..inputs.errors import InputError
-from ..inputs.fast import _CODE, ALIAS_CODES
+from ..inputs.fast import ALIAS_CODES, CURRENCY_CODE
 from ..inputs.files import STDIN, text_encoding
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
+from ..inputs.options import LoadOptions
 from ..inputs.parquet import (
     as_pattern_free,
     is_parquet,
@@ -44,10 +46,9 @@ from ..inputs.parquet import (
     parquet_columns,
     reader,
 )
-from ..inputs.policy_file import fold
-from ..inputs.rows import LoadOptions
-from ..inputs.values import _ISO_DATE, FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from ..inputs.values import FIRST_YEAR, ISO_DATE, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from ..inputs.xlsx import is_old_excel, is_workbook_container
+from .parallel import BIG_FILE  # bytes of orders from which `auto` takes DuckDB
 from .sql import DIALECTS, INTERNAL, SCALE, SPACES, fold_expression, rules_query
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation
     from .parallel import MergedRun
 
-BIG_FILE = 8 << 20  # bytes of orders from which `auto` takes DuckDB
 # The columns the engine reads; what a service reports (its status, its cashback) is the
 # Python engine's.
 ORDER_COLUMNS = tuple(field for field in ORDER_FIELDS if not field.startswith("reported_"))
@@ -608,7 +608,11 @@ def _day(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-_PLAIN, _ISO, _CURRENCY = literal(PLAIN_NUMBER.pattern), literal(_ISO_DATE.pattern), literal(_CODE.pattern)
+_PLAIN, _ISO, _CURRENCY = (
+    literal(PLAIN_NUMBER.pattern),
+    literal(ISO_DATE.pattern),
+    literal(CURRENCY_CODE.pattern),
+)
 
 
 # The first byte of each space's UTF-8 (line ends aside): a file with none of them has no space

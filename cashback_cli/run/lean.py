@@ -28,25 +28,26 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from ..core.money import format_percent, minor_digits
+from ..core.money import ROUNDING_MODES, format_percent, minor_digits
 from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
-from ..inputs.fast import _CODE, ALIAS_CODES
+from ..inputs.fast import ALIAS_CODES, CURRENCY_CODE
 from ..inputs.files import MAX_LINE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
+from ..inputs.options import LoadOptions
 from ..inputs.readers import distinct_disputes, input_read_twice
-from ..inputs.rows import LoadOptions
+from ..inputs.rows import Layout
 from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
 from .folded_disputes import FoldedDisputes, pack, unpack
 from .lean_rows import Rows, report_body, table_result
 from .parallel import MergedRun
 from .repeated_ids import SPILL_AT, any_repeated, spill
 
-_ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate")
-_DISPUTE_COLUMNS = ("order_id", "opened_at", "resolved_at", "refund_amount", "outcome")
+_ORDER_COLUMNS = Layout.CLEAN  # the plain export the fast path reads
+_DISPUTE_COLUMNS = DISPUTE_FIELDS
 _FRACTION = 8  # refunds are summed in units of 10**-8, the finest a plain number may be
-_MODES = {"half-up", "half-even", "down"}
+_MODES = ROUNDING_MODES.keys()
 
 
 class _Share(NamedTuple):
@@ -679,7 +680,7 @@ def _count(due: dict[tuple[str, int], list[int]], currency: str, day: int, cashb
 
 def _digits(currency: str) -> int:
     """A currency code's minor digits, once it is checked to be three capital letters A to Z."""
-    if not _CODE.fullmatch(currency) or currency in ALIAS_CODES:  # the fast path's own test
+    if not CURRENCY_CODE.fullmatch(currency) or currency in ALIAS_CODES:  # the fast path's own test
         raise GiveUp
     return minor_digits(currency)
 

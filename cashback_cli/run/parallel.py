@@ -16,10 +16,14 @@ from datetime import date
 from ..core.problems import Problem
 from ..core.records import Order, Policy, Source
 from ..core.totals import Totals
+from ..inputs.options import LoadOptions
 from ..inputs.readers import read_orders, stream_disputes
-from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation
+
+# Bytes of orders from which a file is big: below this, forking workers costs more than it
+# saves, and `--engine auto` keeps to Python rather than DuckDB.
+BIG_FILE = 8 << 20
 
 
 @dataclass

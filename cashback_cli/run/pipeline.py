@@ -12,8 +12,8 @@ from datetime import date
 from ..core.problems import Expected, Problem
 from ..core.records import Order, OrderResult, Policy, Source
 from ..inputs.errors import InputError
+from ..inputs.options import LoadOptions
 from ..inputs.readers import as_written, input_read_twice, read_orders, stream_disputes
-from ..inputs.rows import LoadOptions
 from .dispute_index import DisputeIndex
 from .evaluation import Evaluation, duplicate_problems
 from .parallel import MergedRun, summarize

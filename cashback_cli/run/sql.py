@@ -39,7 +39,7 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..core.money import _MINOR_DIGITS, minor_digits
+from ..core.money import MINOR_DIGITS, minor_digits
 from ..core.records import ORDER_KEYS, DisputePolicy, Policy
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def minor_digits_case(column: str, codes: Collection[str] | None = None) -> str:
 
 def _by_digits(column: str, value_of: dict[int, str], codes: Collection[str] | None = None) -> str:
     groups: dict[int, list[str]] = {}
-    for code, digits in sorted(_MINOR_DIGITS.items()):
+    for code, digits in sorted(MINOR_DIGITS.items()):
         if codes is None or code in codes:
             groups.setdefault(digits, []).append(code)
     default = minor_digits("")  # what a code the table does not know gets
