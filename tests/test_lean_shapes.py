@@ -16,7 +16,7 @@ from test_lean import AS_OF, _summary, datasets
 ORDER_HEADER = ["order_id", "ordered_at", "amount", "currency", "cashback_rate"]
 DISPUTE_HEADER = ["order_id", "opened_at", "resolved_at", "refund_amount", "outcome"]
 TITLES = ("", "Phone case", "Cable, USB-C", 'The "best" mug', "  padded  ", "Чайник; 2 л", "tab\there")
-STORES = ("", "Amazon", " amazon ", "AMAZON  ", "Ozon", "Unlisted shop", "Кухня, дом")
+STORES = ("", "Amazon", " amazon ", "AMAZON  ", "Ozon", "Unlisted shop", "Кухня, дом", "=cmd", 'Say "hi"')
 POLICIES = """[stores.Amazon]
 hold_days = 7
 rate = "4"
@@ -42,8 +42,11 @@ def _shaped(header: list[str], rows: list[list[str]], shape: dict) -> bytes:
 
 def _write(folder, data, shape: dict, titles: list[str], stores: list[str] | None) -> None:
     """o.csv and d.csv in the folder: the dataset's orders with a title, a column of no field
-    (and a store, when given), the columns in another order; its disputes with a comment."""
+    (and a store, when given), the columns in another order, ids with the shape's `mark`;
+    its disputes with a comment."""
     orders, disputes = data
+    orders = [shape["mark"] + line for line in orders]
+    disputes = [shape["mark"] + line for line in disputes]
     header = ["note", *ORDER_HEADER, "product"] + (["shop"] if stores else [])
     rows = []
     for number, line in enumerate(orders):
@@ -62,6 +65,7 @@ shapes = st.fixed_dictionaries(
         "end": st.sampled_from(["\n", "\r\n"]),
         "bom": st.booleans(),
         "quote_all": st.booleans(),
+        "mark": st.sampled_from(["", "Q;", 'Q"', "Q\t", "'"]),  # commas are the datasets' own cut
     }
 )
 SETTINGS = settings(
@@ -97,15 +101,22 @@ def test_the_lean_engine_reads_a_real_export_s_summary_as_the_careful_engine_doe
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=datasets(), shape=shapes, titles=st.lists(st.sampled_from(TITLES), min_size=1, max_size=4))
+@given(
+    data=datasets(),
+    shape=shapes,
+    titles=st.lists(st.sampled_from(TITLES), min_size=1, max_size=4),
+    stores=st.one_of(st.none(), st.lists(st.sampled_from(STORES), min_size=1, max_size=4)),
+    policies=st.booleans(),
+)
 def test_the_lean_engine_s_table_and_report_of_a_real_export_are_the_careful_engine_s(
-    tmp_path_factory, monkeypatch, data, shape, titles
+    tmp_path_factory, monkeypatch, data, shape, titles, stores, policies
 ):
     folder = tmp_path_factory.mktemp("shaped")
-    _write(folder, data, shape, titles, None)
+    _write(folder, data, shape, titles, stores)
+    (folder / "policy.toml").write_text(POLICIES if policies else "")
     monkeypatch.setenv("COLUMNS", "200")
     for engine, more in (("lean_table", ()), ("lean_report", ("-f", "json")), ("lean_report", ("-f", "csv"))):
-        args = _args(folder, "--rate", "3", "--jobs", "2", *more)
+        args = _args(folder, "--rate", "3", "--jobs", "2", "--config", str(folder / "policy.toml"), *more)
         answers: list = []
         assert _summary(args, monkeypatch, False, engine, answers) == _summary(
             args, monkeypatch, careful=True
@@ -155,3 +166,21 @@ def test_a_store_s_policy_reaches_the_lean_engine_s_figures(tmp_path, monkeypatc
     totals = answers[0].totals.by_currency
     assert str(totals["USD"].pending) == "3.30"  # 3.00 (capped) + 10.00 × 3 %
     assert str(totals["KWD"].confirmed) == "25.000"  # no hold, 2.5 %
+
+
+def test_ids_and_stores_with_commas_and_quotes_are_written_as_the_careful_engine_writes_them(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "o.csv").write_text(
+        "order_id,ordered_at,amount,currency,cashback_rate,store\n"
+        '"A,1",2026-10-01,100.00,USD,5,"Home, garden"\n'
+        '"B""2",2026-10-02,10.00,USD,5,"=say ""hi"""\n'
+        "C3,2026-10-03,10.00,USD,5,\n"
+    )
+    (tmp_path / "d.csv").write_text(",".join(DISPUTE_HEADER) + '\n"A,1",2026-10-04,,,\n')
+    for form in ("csv", "json"):
+        args = _args(tmp_path, "-f", form, "--jobs", "1")
+        answers: list = []
+        lean_answer = _summary(args, monkeypatch, False, "lean_report", answers)
+        assert lean_answer == _summary(args, monkeypatch, careful=True)
+        assert answers[0] is not None and "garden" in lean_answer[1]

@@ -679,7 +679,24 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                     waiting.append((currency, order_id, cashback))
             figures = amount, refunded, expected, cashback
             if rows is not None:
-                rows.add(order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason)
+                if i_store < 0:
+                    rows.add(
+                        order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason
+                    )
+                else:
+                    written = store.strip() or None
+                    rows.add(
+                        order_id,
+                        day_text,
+                        currency,
+                        rate_text or policy_rate,  # its store's rate when it gives none
+                        digits,
+                        figures,
+                        status,
+                        confirm,
+                        reason,
+                        written,
+                    )
             if results is not None and len(results) < first:
                 rate = Decimal(rate_text) if rate_text else policy_rate
                 results.append(

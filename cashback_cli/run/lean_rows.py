@@ -32,9 +32,13 @@ class Rows:
         self.labels = {"": rate}  # a rate as written -> as printed (the policy's when none is)
         self.days: dict[int, str] = {}  # an ordinal -> its ISO date
 
-    def add(self, order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason=None):
+    def add(
+        self, order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason=None, store=()
+    ):
         """An order's line: figures are (amount, refunded, expected, cashback) in minor units;
-        confirm is an ordinal, 0 for none."""
+        confirm is an ordinal, 0 for none; `rate_text` is the rate as written, or the Decimal rate
+        of the order's store; `store` is given (None: none) when the file has a
+        store column, and the line then ends with it."""
         day = None
         if confirm:
             day = self.days.get(confirm)
@@ -46,7 +50,8 @@ class Rows:
             )
         label = self.labels.get(rate_text)
         if label is None:
-            label = self.labels[rate_text] = format_percent(Decimal(rate_text))
+            rate = Decimal(rate_text) if isinstance(rate_text, str) else rate_text  # a store's own
+            label = self.labels[rate_text] = format_percent(rate)
         amount, refunded, expected, cashback = figures
         values = (
             order_id,
@@ -62,6 +67,8 @@ class Rows:
             day,
             reason,
         )
+        if store != ():
+            values += (store,)
         self.waiting.append(self.line(values))
 
     def flush(self) -> None:
