@@ -34,12 +34,21 @@ from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
 from ..inputs.csv_rows import delimiter
+from ..inputs.errors import FieldError
 from ..inputs.fast import _CODE, ALIAS_CODES
 from ..inputs.files import MAX_LINE
 from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
 from ..inputs.readers import distinct_disputes, input_read_twice
 from ..inputs.rows import LoadOptions
-from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from ..inputs.values import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_TEXT,
+    PLAIN_NUMBER,
+    parse_amount,
+    parse_date,
+    parse_rate,
+)
 from .folded_disputes import FoldedDisputes, pack, unpack
 from .lean_rows import Rows, report_body, table_result
 from .parallel import MergedRun
@@ -321,8 +330,14 @@ def _fraction(text: str) -> tuple[int, int]:
 
 
 def _day(text: str, days: dict[str, int]) -> int:
-    """A plain ISO date's ordinal, within the accepted years, memoised."""
+    """A plain ISO date's ordinal, within the accepted years, memoised; or a dotted one
+    (24.11.2026, always day first), as the careful parser reads it."""
     ordinal = days.get(text)
+    if ordinal is None and len(text) == 10 and text[2] == "." and text[5] == ".":
+        try:
+            ordinal = days[text] = parse_date(text).toordinal()
+        except FieldError:
+            raise GiveUp from None
     if ordinal is None:
         if len(text) != 10 or text[4] != "-" or text[7] != "-":
             raise GiveUp
@@ -404,7 +419,7 @@ def _fold_disputes(paths: list[str], as_of: date, part: int, parts: int) -> tupl
                 refund, digits = 0, 0
                 if refund_text:
                     if not PLAIN_NUMBER.fullmatch(refund_text):
-                        raise GiveUp
+                        refund_text = _regional_amount(refund_text)
                     number, digits = _fraction(refund_text)
                     refund = number * 10 ** (_FRACTION - digits)
                 count += 1
@@ -588,7 +603,8 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 and len(whole) <= 15
                 and (not point or fraction.isdecimal() and len(fraction) <= 8)
             ):
-                raise GiveUp
+                amount_text = _regional_amount(amount_text)  # "1 234,56": the careful parser's reading
+                whole, point, fraction = amount_text.partition(".")
             if point:
                 cents += 1
             currency = cells[i_currency] if i_currency >= 0 else ""
@@ -678,6 +694,8 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 if waiting is not None and not confirm:
                     waiting.append((currency, order_id, cashback))
             figures = amount, refunded, expected, cashback
+            if day_text[4] != "-":  # a dotted date: the reports write it the ISO way
+                day_text = date.fromordinal(ordered).isoformat()
             if rows is not None:
                 if i_store < 0:
                     rows.add(
@@ -698,7 +716,7 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                         written,
                     )
             if results is not None and len(results) < first:
-                rate = Decimal(rate_text) if rate_text else policy_rate
+                rate = parse_rate(rate_text) if rate_text else policy_rate
                 results.append(
                     table_result(
                         order_id,
@@ -732,12 +750,28 @@ def _digits(currency: str) -> int:
 
 
 def _rate(text: str, rates: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """A plain rate of at most 100 % as a fraction of 100: "2.5" is (25, 1000)."""
-    if not PLAIN_NUMBER.fullmatch(text) or Decimal(text) > 100:
-        raise GiveUp
-    numerator, power = _fraction(text)
+    """A rate of at most 100 % as a fraction of 100: "2.5" is (25, 1000), and so are "2,5" and
+    "2.5 %", read by the careful parser (once per rate written)."""
+    try:
+        value = parse_rate(text)
+    except FieldError:
+        raise GiveUp from None
+    numerator, power = _fraction(f"{value:f}")
     rate = rates[text] = numerator, 100 * 10**power
     return rate
+
+
+def _regional_amount(text: str) -> str:
+    """An amount written another way ("1 234,56", "1.234,56", " 12.50") as a plain decimal,
+    read by the careful parser itself, so both engines read it alike; an amount with a
+    currency sign, or none the careful parser reads, is not for the lean engine."""
+    try:
+        value, written = parse_amount(text)
+    except FieldError:
+        raise GiveUp from None
+    if written is not None:
+        raise GiveUp
+    return f"{value:f}"
 
 
 def _capped(numerator: int, denominator: int, digits: int, cap: tuple[int, int] | None, mode: str) -> int:

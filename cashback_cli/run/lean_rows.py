@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..core.money import format_percent
 from ..core.records import OrderResult, Status
 from ..core.rules import CONFIRMED_ON, DISPUTE_OPEN, ON_HOLD_UNTIL
+from ..inputs.values import parse_rate
 
 _CHUNK = 1 << 20  # characters copied at a time into the report
 
@@ -50,7 +51,7 @@ class Rows:
             )
         label = self.labels.get(rate_text)
         if label is None:
-            rate = Decimal(rate_text) if isinstance(rate_text, str) else rate_text  # a store's own
+            rate = parse_rate(rate_text) if isinstance(rate_text, str) else rate_text  # a store's own
             label = self.labels[rate_text] = format_percent(rate)
         amount, refunded, expected, cashback = figures
         values = (
