@@ -2,13 +2,17 @@
 units, on every core.
 
 A machine export (order_id, ordered_at, amount, currency, cashback_rate; disputes with ISO
-dates and plain refunds) needs none of the careful path's work. Disputes are folded once, on
+dates and plain refunds) needs none of the careful path's work, and neither does a shop's or a
+cabinet's once its header is resolved the careful reader's way: other columns (a title) are
+ignored, a store's terms come from its policy, a quoted line goes through the csv module, and a
+regional number, date or rate through the careful parser itself. Disputes are folded once, on
 every core, into flat arrays (folded_disputes.py); each worker reads only its own byte range
 of the orders file and keeps no record or result per order: sums, and for a report its lines,
 written as they are made (lean_rows.py). The arithmetic is the rules' own, on exact integers:
 E = amount × rate / 100 rounded by the policy's mode, and so on.
 
-It is optimistic: at the first thing that is not plain (a quote, a messy value, an amount
+It is optimistic: at the first thing that is not plain (a value over two lines, a value the
+careful parser refuses or finds a currency sign in, an amount
 finer than the currency's unit, a refund above the amount, a repeated id, a dispute of no
 order, a dispute before its order...) it gives up, and the Python engine runs the file the
 careful way and names every problem. So its totals are the Python engine's, or nothing.
