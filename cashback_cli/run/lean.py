@@ -12,9 +12,9 @@ written as they are made (lean_rows.py). The arithmetic is the rules' own, on ex
 E = amount × rate / 100 rounded by the policy's mode, and so on.
 
 It is optimistic: at the first thing that is not plain (a value over two lines, a value the
-careful parser refuses or finds a currency sign in, an amount
-finer than the currency's unit, a refund above the amount, a repeated id, a dispute of no
-order, a dispute before its order...) it gives up, and the Python engine runs the file the
+careful parser refuses or finds a currency sign in, an amount finer than the currency's unit,
+a refund above the amount, a repeated id, a dispute of no order, a dispute before its
+order...) it gives up, and the Python engine runs the file the
 careful way and names every problem. So its totals are the Python engine's, or nothing.
 """
 
