@@ -5,7 +5,11 @@ timings are comparable and the same files can be reused: generating 5M rows in P
 longer than summarising them, which is why files are cached by (N, seed, format version).
 Rows are streamed to disk in chunks so memory stays flat whatever N is.
 
-Usage: python benchmarks/generate.py N [--seed 42] [--data-dir benchmarks/data]
+Usage: python benchmarks/generate.py N [--seed 42] [--data-dir benchmarks/data] [--real]
+
+--real writes the same orders the shape real exports have (issue 19): a `store` and a product
+`title` after the benchmark's columns, a third of the titles quoted, with a comma and doubled
+quotes inside. The default files are unchanged.
 """
 
 from __future__ import annotations
@@ -30,11 +34,15 @@ FUTURE_SHARE = 0.005  # orders dated after the as-of date (the tool must leave t
 DISPUTE_SHARE = 0.20
 EXTRA_DISPUTE_SHARE = 0.05  # of disputed orders: a second, lost dispute (several disputes add up)
 CHUNK = 50_000
+STORES = ("AliExpress", "Amazon", "Ozon", "Wildberries", "Yandex Market")
+TITLES = ("Phone case", "Wireless headphones", '"Cable, USB-C ""fast"" 2 m"')  # a third quoted
 
 
-def paths(n: int, seed: int = DEFAULT_SEED, data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Path, Path]:
-    """The cache file names: a change of N, seed or generator gives new files."""
-    stem = f"n{n}_s{seed}_v{FORMAT_VERSION}"
+def paths(
+    n: int, seed: int = DEFAULT_SEED, data_dir: Path = DEFAULT_DATA_DIR, real: bool = False
+) -> tuple[Path, Path]:
+    """The cache file names: a change of N, seed, shape or generator gives new files."""
+    stem = f"n{n}_s{seed}_v{FORMAT_VERSION}" + ("_real" if real else "")
     return Path(data_dir) / f"orders_{stem}.csv", Path(data_dir) / f"disputes_{stem}.csv"
 
 
@@ -78,22 +86,34 @@ def _rows(n: int, seed: int):
         yield order, disputes
 
 
-def generate(n: int, seed: int = DEFAULT_SEED, data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Path, Path]:
+def _real_shape(rows, seed: int):
+    """The same rows, each order with a store and a title drawn from an RNG of its own (so the
+    orders stay the benchmark's own)."""
+    rng = random.Random(seed + 1)
+    choice = rng.choice
+    for order, disputes in rows:
+        yield f"{order[:-1]},{choice(STORES)},{choice(TITLES)}\n", disputes
+
+
+def generate(
+    n: int, seed: int = DEFAULT_SEED, data_dir: Path = DEFAULT_DATA_DIR, real: bool = False
+) -> tuple[Path, Path]:
     """Return (orders.csv, disputes.csv) for n orders, writing them only if not cached yet.
 
     Files are written under temporary names and renamed at the end, so an interrupted run never
     leaves a truncated file that a later run would reuse.
     """
-    orders_path, disputes_path = paths(n, seed, data_dir)
+    orders_path, disputes_path = paths(n, seed, data_dir, real)
     if orders_path.exists() and disputes_path.exists():
         return orders_path, disputes_path
     orders_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_o, tmp_d = orders_path.with_suffix(".tmp"), disputes_path.with_suffix(".tmp")
     with open(tmp_o, "w", newline="") as fo, open(tmp_d, "w", newline="") as fd:
-        fo.write(ORDERS_HEADER)
+        fo.write(ORDERS_HEADER[:-1] + ",store,title\n" if real else ORDERS_HEADER)
         fd.write(DISPUTES_HEADER)
         o_buf, d_buf = [], []
-        for order, disputes in _rows(n, seed):
+        rows = _rows(n, seed)
+        for order, disputes in _real_shape(rows, seed) if real else rows:
             o_buf.append(order)
             d_buf.extend(disputes)
             if len(o_buf) >= CHUNK:
@@ -113,8 +133,9 @@ def main() -> None:
     ap.add_argument("n", type=int)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    ap.add_argument("--real", action="store_true", help="with a store and a title, a third quoted")
     args = ap.parse_args()
-    for p in generate(args.n, args.seed, args.data_dir):
+    for p in generate(args.n, args.seed, args.data_dir, args.real):
         print(p)
 
 

@@ -31,10 +31,11 @@ CURRENCIES = ("USD", "JPY", "KWD", "")  # "" leaves the currency to --currency /
 
 
 def _summary(
-    args: list[str], monkeypatch, careful: bool, engine: str = "lean_summary"
+    args: list[str], monkeypatch, careful: bool, engine: str = "lean_summary", answers: list | None = None
 ) -> tuple[int, str, str]:
     """The command's exit code and streams with the lean engine (asserted to have been asked
-    through `engine`) or, careful, with both of its ways in switched off."""
+    through `engine`; what it answered, None when it gave way, added to `answers`) or,
+    careful, with both of its ways in switched off."""
     with monkeypatch.context() as patch:
         if careful:
             patch.setattr(lean, "lean_summary", lambda *a, **k: None)
@@ -47,7 +48,10 @@ def _summary(
 
             def spy(*a, **k):
                 calls.append(1)
-                return original(*a, **k)
+                answer = original(*a, **k)
+                if answers is not None:
+                    answers.append(answer)
+                return answer
 
             patch.setattr(lean, engine, spy)
         result = runner.invoke(app, args)

@@ -185,7 +185,7 @@ def status(
         elif format is Format.table:
             seen = Seen(view, limit=0 if summary else limit)
             evaluation = None
-            if engine_name != "duckdb" and not view.narrows and not reported:
+            if engine_name != "duckdb" and not view.narrows and set(reported) <= {"store"}:
                 evaluation = _lean_table(
                     seen, orders, disputes or (), options, day, book, workers_for(orders, inputs, jobs)
                 )
@@ -203,10 +203,11 @@ def status(
         else:
             with report_sink(output, inputs) as out:
                 lean = None
-                if engine_name != "duckdb" and not view.narrows and not reported:
+                if engine_name != "duckdb" and not view.narrows and set(reported) <= {"store"}:
                     lean = _lean_report(
                         out,
                         format,
+                        reported,
                         orders,
                         disputes or (),
                         options,
@@ -302,23 +303,27 @@ def _lean_table(seen: Seen, orders: str, disputes, options, day, book, workers: 
     return run
 
 
-def _lean_report(out, format: Format, orders: str, disputes, options, day, book, workers: int):
-    """Every order of a plain export written by the lean engine, or None (nothing written)."""
+def _lean_report(out, format: Format, reported, orders: str, disputes, options, day, book, workers: int):
+    """Every order of a plain export written by the lean engine, or None (nothing written);
+    the order objects end with the store when the file has a store column (`reported`)."""
     from dataclasses import replace
 
+    from ..output import render
     from ..output.progress import reading_progress
-    from ..output.render import csv_header, csv_order_line, json_order_line, write_json_document
     from ..run.lean import lean_report
 
     def write(run, body) -> None:
         if format is Format.json:
-            write_json_document(out, run.as_of, body, run.totals)
+            render.write_json_document(out, run.as_of, body, run.totals)
         else:
-            out.write(csv_header())
+            out.write(render.csv_header(reported))
             for piece in body:
                 out.write(piece)
 
-    line, separator = (json_order_line, ",\n") if format is Format.json else (csv_order_line, "")
+    if format is Format.json:
+        line, separator = render.json_store_line if reported else render.json_order_line, ",\n"
+    else:
+        line, separator = render.csv_store_line if reported else render.csv_order_line, ""
     with reading_progress(orders) as on_read:
         options = replace(options, on_read=on_read)
         folder = os.path.dirname(out.name) if isinstance(getattr(out, "name", None), str) else None

@@ -6,6 +6,7 @@ The field names and shapes are the contract of docs/rules.md, "Output shapes": s
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import tempfile
@@ -166,8 +167,9 @@ def write_json_document(
 
 # The order lines of the reports, made from the JSON order object's values as text (None for
 # null) without json.dumps or csv.writer, for the lean engine's millions of rows. Only the order
-# id is the user's text; every other value is ours (figures, ISO dates, status and reason words)
-# and needs no escape. The lean engine takes no id with a comma, quote or line break.
+# id (and the store, when the file has one) is the user's text; every other value is ours
+# (figures, ISO dates, status and reason words) and needs no escape. The lean engine takes no
+# id or store with a line break.
 _JSON_LINE = "{{" + ", ".join(f'"{key}": {{}}' for key in ORDER_KEYS) + "}}"
 
 
@@ -180,7 +182,28 @@ def json_order_line(values: tuple) -> str:
 
 def csv_order_line(values: tuple) -> str:
     order_id = spreadsheet_safe(values[0])
+    if "," in order_id or '"' in order_id:
+        order_id = csv_cell(order_id)
     return order_id + "," + ",".join(["" if v is None else v for v in values[1:]]) + "\n"
+
+
+def json_store_line(values: tuple) -> str:
+    """json_order_line of the values but the last, which is the order's store (None: null)."""
+    store = "null" if values[-1] is None else _dumps(values[-1])
+    return f'{json_order_line(values[:-1])[:-1]}, "store": {store}}}'
+
+
+def csv_store_line(values: tuple) -> str:
+    """csv_order_line of the values but the last, which is the order's store."""
+    return f"{csv_order_line(values[:-1])[:-1]},{csv_cell(spreadsheet_safe(values[-1]))}\n"
+
+
+@lru_cache(maxsize=10_000)
+def csv_cell(text: str) -> str:
+    """A cell as the reports' csv writer writes it among others (quoted when it must be)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(("", text))
+    return out.getvalue()[1:-1]
 
 
 def csv_header(reported: Sequence[str] = ()) -> str:

@@ -2,20 +2,25 @@
 units, on every core.
 
 A machine export (order_id, ordered_at, amount, currency, cashback_rate; disputes with ISO
-dates and plain refunds) needs none of the careful path's work. Disputes are folded once, on
+dates and plain refunds) needs none of the careful path's work, and neither does a shop's or a
+cabinet's once its header is resolved the careful reader's way: other columns (a title) are
+ignored, a store's terms come from its policy, a quoted line goes through the csv module, and a
+regional number, date or rate through the careful parser itself. Disputes are folded once, on
 every core, into flat arrays (folded_disputes.py); each worker reads only its own byte range
 of the orders file and keeps no record or result per order: sums, and for a report its lines,
 written as they are made (lean_rows.py). The arithmetic is the rules' own, on exact integers:
 E = amount × rate / 100 rounded by the policy's mode, and so on.
 
-It is optimistic: at the first thing that is not plain (a quote, a messy value, an amount
-finer than the currency's unit, a refund above the amount, a repeated id, a dispute of no
-order, a dispute before its order...) it gives up, and the Python engine runs the file the
+It is optimistic: at the first thing that is not plain (a value over two lines, a value the
+careful parser refuses or finds a currency sign in, an amount finer than the currency's unit,
+a refund above the amount, a repeated id, a dispute of no order, a dispute before its
+order...) it gives up, and the Python engine runs the file the
 careful way and names every problem. So its totals are the Python engine's, or nothing.
 """
 
 from __future__ import annotations
 
+import csv
 import gc
 import multiprocessing
 import os
@@ -32,19 +37,29 @@ from ..core.money import ROUNDING_MODES, format_percent, minor_digits
 from ..core.records import DisputePolicy, Order, Policy
 from ..core.rules import DISPUTE_OPENED, REFUNDED_IN_FULL
 from ..core.totals import CurrencyTotals, Totals
+from ..inputs.csv_rows import delimiter
+from ..inputs.errors import FieldError
 from ..inputs.fast import ALIAS_CODES, CURRENCY_CODE
 from ..inputs.files import MAX_LINE
-from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, normalize
+from ..inputs.headers import DISPUTE_FIELDS, ORDER_FIELDS, lookup_table, resolve_columns
 from ..inputs.options import LoadOptions
 from ..inputs.readers import distinct_disputes, input_read_twice
-from ..inputs.rows import Layout
-from ..inputs.values import FIRST_YEAR, LAST_YEAR, MAX_TEXT, PLAIN_NUMBER
+from ..inputs.values import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_TEXT,
+    PLAIN_NUMBER,
+    parse_amount,
+    parse_date,
+    parse_rate,
+)
 from .folded_disputes import FoldedDisputes, pack, unpack
 from .lean_rows import Rows, report_body, table_result
 from .parallel import MergedRun
 from .repeated_ids import SPILL_AT, any_repeated, spill
 
-_ORDER_COLUMNS = Layout.CLEAN  # the plain export the fast path reads
+_ORDER_COLUMNS = ("order_id", "ordered_at", "amount", "currency", "cashback_rate", "store")
+_TEXT_COLUMNS = ("order_id", "store", "title")  # read as text of at most MAX_TEXT characters
 _DISPUTE_COLUMNS = DISPUTE_FIELDS
 _FRACTION = 8  # refunds are summed in units of 10**-8, the finest a plain number may be
 _MODES = ROUNDING_MODES.keys()
@@ -70,8 +85,10 @@ class GiveUp(Exception):
 
 class _Job(NamedTuple):
     path: str
-    columns: tuple[int, ...]  # order_id, ordered_at, amount, currency, cashback_rate (-1: none)
+    columns: tuple[int, ...]  # order_id, ordered_at, amount, currency, cashback_rate, store (-1: none)
     width: int
+    cut: str  # the cells' separator: comma, semicolon or tab, as the careful reader finds it
+    texts: tuple[int, ...]  # the columns read as text (id, store, title): none may be too long
     as_of: int  # ordinals
     hold_days: int
     rate: tuple[int, int] | None  # the policy's rate as (numerator, power of ten)
@@ -88,6 +105,7 @@ class _Job(NamedTuple):
 
 
 _tables: tuple[FoldedDisputes, ...] = ()  # set before the fork: workers inherit them
+_policy_for: Callable[[Order], Policy] | None = None  # the stores' policies, inherited likewise
 _progress = None  # bytes each worker has read, shared, when a progress bar is drawn
 _tell: Callable[[], None] | None = None  # draws it, when the parent reads the file itself
 _PART_SHIFT = 48  # an order's part of the disputes: (hash >> 48) % parts, bits no slot index uses
@@ -170,7 +188,7 @@ def _lean(
     table=-1,
     workdir=None,
 ) -> MergedRun | None:
-    global _tables
+    global _tables, _policy_for
     try:
         job = _job(orders, options, as_of, policy_for)
         if job is None:
@@ -184,6 +202,7 @@ def _lean(
             if disputed > MAX_DISPUTED:
                 return None  # the disk-backed index keeps memory flat past this
             ranges = _byte_ranges(orders, workers)
+            _policy_for = policy_for
             job = job._replace(folder=folder, by_day=by_day, table=table)
             if report is not None:
                 job = job._replace(line=report[0], separator=report[1])
@@ -201,7 +220,7 @@ def _lean(
     except GiveUp:
         return None
     finally:
-        _tables = ()
+        _tables, _policy_for = (), None
 
 
 def _read_orders(job: _Job, ranges: list[tuple[int, int]], on_read: Callable[[int], None] | None) -> list:
@@ -245,17 +264,19 @@ def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | N
         return None
     if orders == "-" or not os.path.isfile(orders) or options.encoding.lower() not in ("utf-8", "utf8"):
         return None
-    header = _header(orders)
-    columns = _columns(header, ORDER_FIELDS, _ORDER_COLUMNS)
-    if columns is None or min(columns[:3]) < 0:
+    header, cut = _header(orders)
+    found = _columns(header, "orders", _ORDER_COLUMNS + _TEXT_COLUMNS)
+    if found is None:
         return None
     policy = policy_for(Order("", date.min, None))
     if policy.rounding not in _MODES:
         return None
     return _Job(
         orders,
-        columns,
+        tuple(found.get(field, -1) for field in _ORDER_COLUMNS),
         len(header),
+        cut,
+        tuple(sorted({found[field] for field in _TEXT_COLUMNS if field in found})),
         as_of.toordinal(),
         policy.hold_days,
         None if policy.rate is None else _fraction(f"{policy.rate:f}"),
@@ -267,28 +288,43 @@ def _job(orders: str, options: LoadOptions, as_of: date, policy_for) -> _Job | N
     )
 
 
-def _header(path: str) -> list[str]:
+_HEADER_BYTES = 1 << 16
+
+
+def _header(path: str) -> tuple[list[str], str]:
+    """The header's cells and the file's separator, found as the careful reader finds it."""
     with open(path, "rb") as handle:
-        line = handle.readline(1 << 16)
+        line = handle.readline(_HEADER_BYTES)
+    if len(line) == _HEADER_BYTES and not line.endswith(b"\n"):
+        raise GiveUp  # a header this long is not a machine export's
     try:
         text = line.decode("utf-8", errors="strict").removeprefix("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError:  # a workbook, UTF-16, cp1251: the careful engine reads those
         raise GiveUp from None
-    if not text or '"' in text or ";" in text or "\t" in text or "\r" in text:
+    if not text or "\r" in text:
         raise GiveUp  # (a lone CR is a line break to the csv module)
-    return text.split(",")
+    cut = delimiter(text)
+    return _cells(text, cut), cut
 
 
-def _columns(header: list[str], fields, wanted) -> tuple[int, ...] | None:
-    """The index of each wanted field in a header of those fields alone, each once."""
-    table = lookup_table(fields)
-    found: dict[str, int] = {}
-    for index, name in enumerate(header):
-        field = table.get(normalize(name))
-        if field is None or field not in wanted or field in found:
-            return None
-        found[field] = index
-    return tuple(found.get(field, -1) for field in wanted)
+def _cells(line: str, cut: str) -> list[str]:
+    """A line with a quote, as the csv module reads it (the careful reader's dialect); a quote
+    left open (a value going on to the next line) or stray is not plain."""
+    try:
+        return next(csv.reader((line,), delimiter=cut, strict=True))
+    except (csv.Error, StopIteration):
+        raise GiveUp from None
+
+
+def _columns(header: list[str], kind: str, wanted) -> dict[str, int] | None:
+    """Each field's column as the careful reader resolves the header (other columns are
+    ignored, as it ignores them); None when it finds a field the lean engine does not read, or
+    a problem with the header."""
+    table = lookup_table(DISPUTE_FIELDS if kind == "disputes" else ORDER_FIELDS)
+    found, problems = resolve_columns("", 1, header, kind, table)
+    if problems or not set(found) <= set(wanted):
+        return None
+    return found
 
 
 def _fraction(text: str) -> tuple[int, int]:
@@ -298,8 +334,14 @@ def _fraction(text: str) -> tuple[int, int]:
 
 
 def _day(text: str, days: dict[str, int]) -> int:
-    """A plain ISO date's ordinal, within the accepted years, memoised."""
+    """A plain ISO date's ordinal, within the accepted years, memoised; or a dotted one
+    (24.11.2026, always day first), as the careful parser reads it."""
     ordinal = days.get(text)
+    if ordinal is None and len(text) == 10 and text[2] == "." and text[5] == ".":
+        try:
+            ordinal = days[text] = parse_date(text).toordinal()
+        except FieldError:
+            raise GiveUp from None
     if ordinal is None:
         if len(text) != 10 or text[4] != "-" or text[7] != "-":
             raise GiveUp
@@ -353,17 +395,17 @@ def _fold_disputes(paths: list[str], as_of: date, part: int, parts: int) -> tupl
     days: dict[str, int] = {}
     count = 0
     for path in paths:
-        header = _header(path)
-        columns = _columns(header, DISPUTE_FIELDS, _DISPUTE_COLUMNS)
-        if columns is None or min(columns[:2]) < 0:
+        header, cut = _header(path)
+        found = _columns(header, "disputes", _DISPUTE_COLUMNS)
+        if found is None:
             raise GiveUp
-        i_id, i_opened, i_resolved, i_refund, i_outcome = columns
-        width = len(header)
+        i_id, i_opened, i_resolved, i_refund, i_outcome = (found.get(field, -1) for field in _DISPUTE_COLUMNS)
+        width, blank = len(header), cut + " \t"
         for lines in _chunks(path, *_byte_ranges(path, 1)[0]):
             for line in lines:
-                cells = line.split(",")
+                cells = line.split(cut) if '"' not in line else _cells(line, cut)
                 if len(cells) != width or not (order_id := cells[i_id].strip()):
-                    if not line.strip(", \t"):
+                    if not line.strip(blank):
                         continue  # a blank line
                     raise GiveUp
                 digest = hash(order_id)
@@ -381,7 +423,7 @@ def _fold_disputes(paths: list[str], as_of: date, part: int, parts: int) -> tupl
                 refund, digits = 0, 0
                 if refund_text:
                     if not PLAIN_NUMBER.fullmatch(refund_text):
-                        raise GiveUp
+                        refund_text = _regional_amount(refund_text)
                     number, digits = _fraction(refund_text)
                     refund = number * 10 ** (_FRACTION - digits)
                 count += 1
@@ -494,9 +536,8 @@ def _chunks(path: str, start: int, end: int, size: int = 0, worker: int = -1):
 
 
 def _split(text: str) -> list[str]:
-    """A chunk's lines, without their CRs; a quote, or a CR inside a line, is not plain."""
-    if '"' in text:
-        raise GiveUp
+    """A chunk's lines, without their CRs; a CR inside a line is not plain. (A value in quotes
+    that goes on to the next line leaves its first line's quote open: not plain either.)"""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
@@ -518,15 +559,17 @@ def _sums(job: _Job, worker: int, start: int, end: int) -> _Share:
 def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _Share:
     """The hot loop: a few C-level string operations per order, and dict look-ups for the
     values an export repeats (days, currencies, rates)."""
-    i_id, i_day, i_amount, i_currency, i_rate = job.columns
-    width, today, hold = job.width, job.as_of, job.hold_days
+    i_id, i_day, i_amount, i_currency, i_rate, i_store = job.columns
+    width, today, cut, texts = job.width, job.as_of, job.cut, job.texts
+    blank = cut + " \t"
     tables, parts, shift = _tables, len(_tables), _PART_SHIFT
     slots, masks = [table.slots for table in tables], [table.mask for table in tables]
     days: dict[str, int] = {}
     currencies: dict[str, int] = {}  # a code seen and checked -> its minor digits
     rates: dict[str, tuple[int, int]] = {}  # a rate seen and checked -> (numerator, denominator)
-    default_rate = None if job.rate is None else (job.rate[0], 100 * 10 ** job.rate[1])
-    round_down, half_up, capped = job.rounding == "down", job.rounding == "half-up", job.cap is not None
+    round_down, half_up, rounding = job.rounding == "down", job.rounding == "half-up", job.rounding
+    by_store: dict[str, _Terms] = {}  # a store as written -> its policy's terms
+    hold, default_rate, cap, cancel, home, policy_rate = _base_terms(job)
     sums: dict[str, list[int]] = {}  # currency -> [orders, pending, confirmed, cancelled]
     hashes = array("q")
     future = assumed = matched = cents = 0
@@ -534,7 +577,6 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
     first = job.table
     results: list | None = [] if first >= 0 else None
     waiting: list | None = [] if first >= 0 else None
-    policy_rate = None if job.rate is None else Decimal(job.rate[0]).scaleb(-job.rate[1])
     wanted = rows is not None or due is not None or results is not None  # more than the totals
     # a report holds a chunk's lines, three times its bytes, until they are written: smaller chunks
     for lines in _chunks(job.path, start, end, 0 if rows is None else _CHUNK // 4, worker):
@@ -543,13 +585,17 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
         if rows is not None:
             rows.flush()
         for line in lines:
-            cells = line.split(",")
+            cells = line.split(cut) if '"' not in line else _cells(line, cut)
             if len(cells) != width or not (order_id := cells[i_id].strip()):
-                if not line.strip(", \t"):
+                if not line.strip(blank):
                     continue  # a blank line
                 raise GiveUp
-            if len(order_id) > MAX_TEXT:
+            if len(line) > MAX_TEXT and _too_long(cells, texts):
                 raise GiveUp
+            if i_store >= 0:
+                store = cells[i_store]
+                terms = by_store.get(store) or _store_terms(store, by_store, rounding)
+                hold, default_rate, cap, cancel, home, policy_rate = terms
             day_text = cells[i_day]
             ordered = days.get(day_text) or _day(day_text, days)
             amount_text = cells[i_amount]
@@ -561,13 +607,14 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 and len(whole) <= 15
                 and (not point or fraction.isdecimal() and len(fraction) <= 8)
             ):
-                raise GiveUp
+                amount_text = _regional_amount(amount_text)  # "1 234,56": the careful parser's reading
+                whole, point, fraction = amount_text.partition(".")
             if point:
                 cents += 1
             currency = cells[i_currency] if i_currency >= 0 else ""
-            digits = currencies.get(currency)
+            digits = currencies.get(currency or home)
             if digits is None:
-                digits = currencies[currency] = _digits(currency or job.currency)
+                digits = currencies[currency or home] = _digits(currency or home)
             rate_text = cells[i_rate] if i_rate >= 0 else ""
             digest = hash(order_id)
             hashes.append(digest)
@@ -589,7 +636,7 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 future += 1
                 continue
             if not currency:
-                currency = job.currency
+                currency = home
                 assumed += 1
             if len(fraction) > digits:
                 raise GiveUp
@@ -603,8 +650,8 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
             else:
                 raise GiveUp
             numerator, denominator = rate
-            if capped:
-                expected = _capped(amount * numerator, denominator, digits, job)
+            if cap is not None:
+                expected = _capped(amount * numerator, denominator, digits, cap, rounding)
             else:  # rule 7 inline: this runs for every order
                 expected, rest = divmod(amount * numerator, denominator)
                 if rest and not round_down:
@@ -630,12 +677,14 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 if refunded > amount:
                     raise GiveUp
                 confirm = 0 if is_open else max(ordered + hold, last)  # 0: none while a dispute is open
-                if job.cancel and exists or refunded == amount:
+                if cancel and exists or refunded == amount:
                     cashback, status = 0, 3
-                    reason = DISPUTE_OPENED if job.cancel and exists else REFUNDED_IN_FULL
+                    reason = DISPUTE_OPENED if cancel and exists else REFUNDED_IN_FULL
                 else:
                     if refunded:
-                        cashback = _capped((amount - refunded) * numerator, denominator, digits, job)
+                        cashback = _capped(
+                            (amount - refunded) * numerator, denominator, digits, cap, rounding
+                        )
                     else:
                         cashback = expected
                     status, reason = 1 if is_open or today < confirm else 2, None
@@ -649,10 +698,29 @@ def _scan(job: _Job, worker: int, start: int, end: int, rows: Rows | None) -> _S
                 if waiting is not None and not confirm:
                     waiting.append((currency, order_id, cashback))
             figures = amount, refunded, expected, cashback
+            if day_text[4] != "-":  # a dotted date: the reports write it the ISO way
+                day_text = date.fromordinal(ordered).isoformat()
             if rows is not None:
-                rows.add(order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason)
+                if i_store < 0:
+                    rows.add(
+                        order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason
+                    )
+                else:
+                    written = store.strip() or None
+                    rows.add(
+                        order_id,
+                        day_text,
+                        currency,
+                        rate_text or policy_rate,  # its store's rate when it gives none
+                        digits,
+                        figures,
+                        status,
+                        confirm,
+                        reason,
+                        written,
+                    )
             if results is not None and len(results) < first:
-                rate = Decimal(rate_text) if rate_text else policy_rate
+                rate = parse_rate(rate_text) if rate_text else policy_rate
                 results.append(
                     table_result(
                         order_id,
@@ -686,23 +754,90 @@ def _digits(currency: str) -> int:
 
 
 def _rate(text: str, rates: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """A plain rate of at most 100 % as a fraction of 100: "2.5" is (25, 1000)."""
-    if not PLAIN_NUMBER.fullmatch(text) or Decimal(text) > 100:
-        raise GiveUp
-    numerator, power = _fraction(text)
+    """A rate of at most 100 % as a fraction of 100: "2.5" is (25, 1000), and so are "2,5" and
+    "2.5 %", read by the careful parser (once per rate written)."""
+    try:
+        value = parse_rate(text)
+    except FieldError:
+        raise GiveUp from None
+    numerator, power = _fraction(f"{value:f}")
     rate = rates[text] = numerator, 100 * 10**power
     return rate
 
 
-def _capped(numerator: int, denominator: int, digits: int, job: _Job) -> int:
-    """Rule 3 in minor units: the figure, limited by the cap, rounded by the policy's mode."""
-    if job.cap is not None:
-        cap_number, cap_power = _fraction(f"{job.cap:f}")
+def _regional_amount(text: str) -> str:
+    """An amount written another way ("1 234,56", "1.234,56", " 12.50") as a plain decimal,
+    read by the careful parser itself, so both engines read it alike; an amount with a
+    currency sign, or none the careful parser reads, is not for the lean engine."""
+    try:
+        value, written = parse_amount(text)
+    except FieldError:
+        raise GiveUp from None
+    if written is not None:
+        raise GiveUp
+    return f"{value:f}"
+
+
+def _capped(numerator: int, denominator: int, digits: int, cap: tuple[int, int] | None, mode: str) -> int:
+    """Rule 3 in minor units: the figure, limited by the cap (as (integer, digits after the
+    point)), rounded by the policy's mode."""
+    if cap is not None:
+        cap_number, cap_power = cap
         scale = 10**digits
         # numerator / denominator minor units against cap × 10**digits
         if numerator * 10**cap_power > cap_number * scale * denominator:
-            return _round(cap_number * scale, 10**cap_power, job.rounding)
-    return _round(numerator, denominator, job.rounding)
+            return _round(cap_number * scale, 10**cap_power, mode)
+    return _round(numerator, denominator, mode)
+
+
+class _Terms(NamedTuple):
+    """What a policy gives an order that says no more: hold days, rate (numerator and
+    denominator of a fraction of 1, None: none), cap (integer, digits after the point), whether
+    a dispute cancels, currency, and the rate as a Decimal for a table."""
+
+    hold: int
+    rate: tuple[int, int] | None
+    cap: tuple[int, int] | None
+    cancel: bool
+    currency: str
+    rate_value: Decimal | None
+
+
+def _base_terms(job: _Job) -> _Terms:
+    """The terms of orders of no store, or of a store the policy file does not list."""
+    rate = None if job.rate is None else (job.rate[0], 100 * 10 ** job.rate[1])
+    return _Terms(
+        job.hold_days,
+        rate,
+        None if job.cap is None else _fraction(f"{job.cap:f}"),
+        job.cancel,
+        job.currency,
+        None if job.rate is None else Decimal(job.rate[0]).scaleb(-job.rate[1]),
+    )
+
+
+def _store_terms(written: str, by_store: dict[str, _Terms], rounding: str) -> _Terms:
+    """A store's terms, from the policy the careful engine gives an order of that store (its
+    name folded as the policy book folds it), kept by the name as written."""
+    name = written.strip()
+    policy = _policy_for(Order("", date.min, None, store=name or None))
+    if policy.rounding != rounding:
+        raise GiveUp
+    rate = None if policy.rate is None else _fraction(f"{policy.rate:f}")
+    terms = by_store[written] = _Terms(
+        policy.hold_days,
+        None if rate is None else (rate[0], 100 * 10 ** rate[1]),
+        None if policy.max_cashback is None else _fraction(f"{policy.max_cashback:f}"),
+        policy.dispute_policy is DisputePolicy.CANCEL,
+        policy.currency,
+        None if rate is None else Decimal(rate[0]).scaleb(-rate[1]),
+    )
+    return terms
+
+
+def _too_long(cells: list[str], texts: tuple[int, ...]) -> bool:
+    """Whether an id, a store or a title is longer than the careful reader takes."""
+    return any(len(cells[index].strip()) > MAX_TEXT for index in texts)
 
 
 def _merge(shares, as_of: date, dispute_count: int, disputed: int) -> MergedRun | None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..core.money import format_percent
 from ..core.records import OrderResult, Status
 from ..core.rules import CONFIRMED_ON, DISPUTE_OPEN, ON_HOLD_UNTIL
+from ..inputs.values import parse_rate
 
 _CHUNK = 1 << 20  # characters copied at a time into the report
 
@@ -32,9 +33,13 @@ class Rows:
         self.labels = {"": rate}  # a rate as written -> as printed (the policy's when none is)
         self.days: dict[int, str] = {}  # an ordinal -> its ISO date
 
-    def add(self, order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason=None):
+    def add(
+        self, order_id, day_text, currency, rate_text, digits, figures, status, confirm, reason=None, store=()
+    ):
         """An order's line: figures are (amount, refunded, expected, cashback) in minor units;
-        confirm is an ordinal, 0 for none."""
+        confirm is an ordinal, 0 for none; `rate_text` is the rate as written, or the Decimal rate
+        of the order's store; `store` is given (None: none) when the file has a
+        store column, and the line then ends with it."""
         day = None
         if confirm:
             day = self.days.get(confirm)
@@ -46,7 +51,8 @@ class Rows:
             )
         label = self.labels.get(rate_text)
         if label is None:
-            label = self.labels[rate_text] = format_percent(Decimal(rate_text))
+            rate = parse_rate(rate_text) if isinstance(rate_text, str) else rate_text  # a store's own
+            label = self.labels[rate_text] = format_percent(rate)
         amount, refunded, expected, cashback = figures
         values = (
             order_id,
@@ -62,6 +68,8 @@ class Rows:
             day,
             reason,
         )
+        if store != ():
+            values += (store,)
         self.waiting.append(self.line(values))
 
     def flush(self) -> None:
