@@ -116,3 +116,17 @@ def exact_json(value) -> str:
     if isinstance(value, list):
         return "[\n" + ",\n".join(exact_json(item) for item in value) + "\n]"
     return json.dumps(value)
+
+
+def force_terminal(monkeypatch, width: int) -> None:
+    """Rich sizes tables for a terminal only when it thinks it writes to one."""
+    from cashback_cli.output import tables
+
+    original = tables.make_console
+
+    def console(file=None):
+        made = original(file)
+        made.size = (width, 200)
+        return made
+
+    monkeypatch.setattr(tables, "make_console", console)

@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from conftest import force_terminal
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
@@ -26,20 +27,6 @@ def table(*args: str, width: int = 120, lang: str = "en") -> str:
     )
     assert result.exit_code == 0, result.output
     return result.stdout
-
-
-def force_terminal(monkeypatch, width: int) -> None:
-    """Rich sizes tables for a terminal only when it thinks it writes to one."""
-    from cashback_cli.output import tables
-
-    original = tables.make_console
-
-    def console(file=None):
-        made = original(file)
-        made.size = (width, 200)
-        return made
-
-    monkeypatch.setattr(tables, "make_console", console)
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])

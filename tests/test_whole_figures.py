@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import force_terminal
 from typer.testing import CliRunner
 
 from cashback_cli.cli import app
@@ -39,16 +40,7 @@ def files(tmp_path_factory):
 
 def shown(monkeypatch, width: int, lang: str, *args: str) -> str:
     """What a terminal of `width` columns shows."""
-    from cashback_cli.output import tables
-
-    original = tables.make_console
-
-    def console(file=None):
-        made = original(file)
-        made.size = (width, 200)
-        return made
-
-    monkeypatch.setattr(tables, "make_console", console)
+    force_terminal(monkeypatch, width)
     result = runner.invoke(app, [*args, "--lang", lang], env={"NO_COLOR": "1", "COLUMNS": str(width)})
     assert result.exit_code in (0, 4), result.output
     return result.stdout

@@ -69,6 +69,15 @@ Rounding = StrEnum("Rounding", [(mode.replace("-", "_"), mode) for mode in ROUND
 OrdersArg = Annotated[
     str, typer.Argument(help="Orders file (CSV, JSON, JSON Lines, .xlsx or Parquet; - for stdin).")
 ]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people, json or csv for scripts (-o NAME.json or NAME.csv says it too).",
+        show_default="table",
+    ),
+]
 DisputesOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from ..i18n import _
@@ -18,6 +16,7 @@ from .common import (
     DisputesOpt,
     EncodingOpt,
     Format,
+    FormatOpt,
     HoldOpt,
     LangOpt,
     MapOpt,
@@ -55,15 +54,7 @@ def reconcile(
     rounding: RoundingOpt = Rounding.half_up,
     dispute_policy: DisputePolicyOpt = None,
     config: ConfigOpt = None,
-    format: Annotated[
-        Format | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table for people, json or csv for scripts (-o NAME.json or NAME.csv says it too).",
-            show_default="table",
-        ),
-    ] = None,
+    format: FormatOpt = None,
     encoding: EncodingOpt = "utf-8",
     dayfirst: DayFirstOpt = None,
     mapping: MapOpt = None,
